@@ -1,0 +1,16 @@
+"""Performance evaluation of agencies in the collaborative governance of telecom and online fraud."""
+
+from evaluation.engine import Evaluation, Evaluator, evaluate
+from evaluation.framework import Framework, load_framework, parse_framework
+from evaluation.periods import Period, parse_period
+
+__all__ = [
+    "Evaluation",
+    "Evaluator",
+    "Framework",
+    "Period",
+    "evaluate",
+    "load_framework",
+    "parse_framework",
+    "parse_period",
+]

@@ -1,0 +1,284 @@
+"""Scoring a period: indicator values -> scores -> dimensions -> overall -> ranks -> tiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from evaluation.aggregate import aggregate
+from evaluation.explain import Explanation, explain_agency
+from evaluation.figures import (
+    MISSING,
+    NO_ACTIVITY,
+    NOT_APPLICABLE,
+    OK,
+    STATUS_NAMES,
+    FigureCube,
+    build_cube,
+    field_totals,
+    indicator_values,
+)
+from evaluation.framework import Framework, RedLine
+from evaluation.normalise import NORMALISERS
+from evaluation.periods import Period, parse_period
+from evaluation.ranking import competition_rank, rank_within
+from evaluation.tiers import NO_TIER, assign_tiers
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The numeric heart of an evaluation, one row per agency (cube order)."""
+
+    values: np.ndarray  # (A, I) indicator values
+    status: np.ndarray  # (A, I) OK / NOT_APPLICABLE / NO_ACTIVITY / MISSING
+    imputed: np.ndarray  # (A, I) score taken from the peer median
+    indicator_scores: np.ndarray  # (A, I) NaN = left out
+    indicator_weights: np.ndarray  # (A, I) normalised within the dimension
+    dimension_scores: np.ndarray  # (A, D) NaN = left out
+    dimension_weights: np.ndarray  # (A, D) normalised among included dimensions
+    overall: np.ndarray  # (A,) NaN = not scored
+
+
+def score_matrix(framework: Framework, values: np.ndarray, status: np.ndarray,
+                 types: np.ndarray) -> Scores:
+    """Normalise, treat missing values, aggregate indicators and dimensions."""
+    scale = framework.scale
+    indicators = framework.indicators
+    scores = np.full(values.shape, np.nan)
+    for j, ind in enumerate(indicators):
+        present = status[:, j] == OK
+        norm = NORMALISERS[ind.normalise.method]
+        worst, best = ind.normalise.worst, ind.normalise.best
+        if ind.normalise.method == "goalposts" or ind.normalise.scope == "all":
+            groups = [present]
+        else:
+            groups = [present & (types == t) for t in np.unique(types[present])]
+        for members in groups:
+            scores[members, j] = norm(values[members, j], ind.higher_is_better, scale, worst,
+                                      best)
+    imputed = np.zeros(values.shape, dtype=bool)
+    missing = status == MISSING
+    if framework.missing == "zero":
+        scores[missing] = 0.0
+    elif framework.missing == "peer_median":
+        for agency_type in np.unique(types):
+            same = types == agency_type
+            peers = np.where((status == OK) & same[:, np.newaxis], scores, np.nan)
+            has_peer = (~np.isnan(peers)).any(axis=0)
+            median = np.nanmedian(np.where(has_peer, peers, 0.0), axis=0)
+            fill = missing & same[:, np.newaxis] & has_peer[np.newaxis, :]
+            scores = np.where(fill, median[np.newaxis, :], scores)
+            imputed |= fill
+    agg = framework.aggregation
+    dims = framework.dimensions
+    ind_weights = np.full(values.shape, np.nan)
+    dim_scores = np.full((len(values), len(dims)), np.nan)
+    start = 0
+    for d, dim in enumerate(dims):
+        stop = start + len(dim.indicators)
+        weights = np.array([i.weight for i in dim.indicators])
+        dim_scores[:, d], ind_weights[:, start:stop] = aggregate(
+            scores[:, start:stop], weights, agg.indicators, agg.geometric_floor
+        )
+        start = stop
+    dim_weights_raw = np.array([d.weight for d in dims])
+    overall, dim_weights = aggregate(dim_scores, dim_weights_raw, agg.dimensions,
+                                     agg.geometric_floor)
+    return Scores(values, status, imputed, scores, ind_weights, dim_scores, dim_weights, overall)
+
+
+def dimension_of_indicator(framework: Framework) -> np.ndarray:
+    """For each indicator column, the position of its dimension."""
+    return np.array([d for d, dim in enumerate(framework.dimensions) for _ in dim.indicators])
+
+
+def red_line_triggers(
+    framework: Framework, cube: FigureCube, month_idx: np.ndarray, scores: Scores
+) -> list[tuple[RedLine, np.ndarray]]:
+    """For each red line, which agencies trip it in the period (no value, no trigger)."""
+    out: list[tuple[RedLine, np.ndarray]] = []
+    ids = [i.id for i in framework.indicators]
+    submitted = cube.submitted[:, month_idx].any(axis=1)
+    for rule in framework.red_lines:
+        if rule.kind == "no_submission":
+            fired = ~submitted
+        else:
+            assert rule.target is not None
+            if rule.kind == "field":
+                measured = field_totals(cube, rule.target, month_idx)
+            else:
+                measured = scores.values[:, ids.index(rule.target)]
+            with np.errstate(invalid="ignore"):
+                fired = (measured > rule.above) if rule.above is not None else (
+                    measured < rule.below)
+            fired &= ~np.isnan(measured)
+        out.append((rule, fired))
+    return out
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The result of scoring one period: an immutable table plus everything needed to explain it."""
+
+    framework: Framework
+    period: Period
+    agencies: pd.DataFrame
+    scores: Scores
+    table: pd.DataFrame
+    tier_reasons: tuple[tuple[str, ...], ...]
+    _index: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the framework this was scored with."""
+        return self.framework.fingerprint
+
+    @cached_property
+    def indicator_ids(self) -> tuple[str, ...]:
+        """Indicator ids in column order."""
+        return tuple(i.id for i in self.framework.indicators)
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """An (agency x indicator) view: values, scores, weights, effective_weights or status."""
+        codes = pd.Index(self.agencies["code"], name="agency_code")
+        if kind == "values":
+            data: np.ndarray = self.scores.values
+        elif kind == "scores":
+            data = self.scores.indicator_scores
+        elif kind == "effective_weights":
+            data = self.effective_weights
+        elif kind == "status":
+            return pd.DataFrame(np.vectorize(STATUS_NAMES.get)(self.scores.status), index=codes,
+                                columns=list(self.indicator_ids))
+        else:
+            raise KeyError(f"unknown view {kind!r}; valid: values, scores, effective_weights, "
+                           "status")
+        return pd.DataFrame(data, index=codes, columns=list(self.indicator_ids))
+
+    @cached_property
+    def effective_weights(self) -> np.ndarray:
+        """Weight of each indicator in the overall score: product of normalised weights."""
+        dim_of = dimension_of_indicator(self.framework)
+        return self.scores.indicator_weights * self.scores.dimension_weights[:, dim_of]
+
+    def explain(self, agency_code: str) -> Explanation:
+        """Why an agency got its score and tier, and what would lift it."""
+        if agency_code not in self._index:
+            raise KeyError(f"agency {agency_code!r} is not in this evaluation")
+        return explain_agency(self, self._index[agency_code])
+
+    def explanations(self) -> list[Explanation]:
+        """Explanations of every agency, in table order."""
+        return [explain_agency(self, i) for i in range(len(self.agencies))]
+
+
+class Evaluator:
+    """Scores any period of one set of figures; the cube is built once and reused."""
+
+    def __init__(self, framework: Framework, figures: pd.DataFrame, agencies: pd.DataFrame):
+        self.framework = framework
+        self.cube = build_cube(framework, figures, agencies)
+        self._ranks: dict[str, np.ndarray] = {}
+
+    def scores(self, period: Period) -> Scores:
+        """Indicator values to overall scores for one period."""
+        month_idx = self.cube.month_index(period.months)
+        values, status = indicator_values(self.framework, self.cube, month_idx)
+        return score_matrix(self.framework, values, status, self.cube.types)
+
+    def ranks(self, period: Period) -> np.ndarray:
+        """Overall ranks of a period (used for the change against the previous period)."""
+        if period.label not in self._ranks:
+            self._ranks[period.label] = competition_rank(self.scores(period).overall)
+        return self._ranks[period.label]
+
+    def evaluate(self, period: str | Period) -> Evaluation:
+        """The full evaluation of a period."""
+        period = period if isinstance(period, Period) else parse_period(period)
+        framework, cube = self.framework, self.cube
+        month_idx = cube.month_index(period.months)
+        scores = self.scores(period)
+        overall = scores.overall
+        types = cube.types
+        rank = competition_rank(overall)
+        self._ranks[period.label] = rank
+        previous = self.ranks(period.previous())
+        outcome = assign_tiers(framework, overall, types,
+                               red_line_triggers(framework, cube, month_idx, scores))
+        tier_ids = np.array([t.id for t in framework.tiers] + [""], dtype=object)
+        submitted = cube.submitted[:, month_idx].any(axis=1)
+        flags = _flags(framework, scores, submitted, outcome.flags)
+        table = pd.DataFrame(
+            {
+                "agency_code": cube.agencies["code"],
+                "agency_name": cube.agencies["name"],
+                "agency_type": types,
+                "period": period.label,
+                "score": overall,
+                "rank": rank,
+                "rank_in_type": rank_within(overall, types),
+                "rank_change": previous - rank,
+                "tier": np.where(outcome.final == NO_TIER, None, tier_ids[outcome.final]),
+                "flags": flags,
+            }
+        )
+        for d, dim in enumerate(framework.dimensions):
+            table[f"dim.{dim.id}"] = scores.dimension_scores[:, d]
+        for j, ind in enumerate(framework.indicators):
+            table[f"ind.{ind.id}"] = scores.indicator_scores[:, j]
+        for j, ind in enumerate(framework.indicators):
+            table[f"raw.{ind.id}"] = scores.values[:, j]
+        for column in ("rank", "rank_in_type", "rank_change"):
+            table[column] = table[column].astype("Int64")
+        table["agency_name_zh"] = cube.agencies["name_zh"]
+        table["tier_by_score"] = np.where(outcome.by_score == NO_TIER, None,
+                                          tier_ids[outcome.by_score])
+        table["tier_reasons"] = ["; ".join(r) for r in outcome.reasons]
+        return Evaluation(
+            framework=framework,
+            period=period,
+            agencies=cube.agencies,
+            scores=scores,
+            table=table,
+            tier_reasons=outcome.reasons,
+            _index={code: i for i, code in enumerate(cube.agencies["code"])},
+        )
+
+
+def _flags(
+    framework: Framework,
+    scores: Scores,
+    submitted: np.ndarray,
+    tier_flags: tuple[tuple[str, ...], ...],
+) -> list[str]:
+    """Short machine-readable flags per agency, `; `-separated."""
+    ids = [i.id for i in framework.indicators]
+    out = []
+    for a in range(len(submitted)):
+        items: list[str] = []
+        if not submitted[a]:
+            items.append("no_submission")
+        if np.isnan(scores.overall[a]):
+            items.append("not_scored")
+        status = scores.status[a]
+        for j in np.flatnonzero(status == NO_ACTIVITY):
+            items.append(f"no_activity:{ids[j]}")
+        for j in np.flatnonzero(status == MISSING):
+            kind = "imputed" if scores.imputed[a, j] else "missing"
+            items.append(f"{kind}:{ids[j]}")
+        items.extend(tier_flags[a])
+        out.append("; ".join(items))
+    return out
+
+
+def evaluate(
+    framework: Framework, figures: pd.DataFrame, agencies: pd.DataFrame, period: str | Period
+) -> Evaluation:
+    """Score every agency for a period (`YYYY-MM`, `YYYY-Qn` or `YYYY`)."""
+    return Evaluator(framework, figures, agencies).evaluate(period)
+
+
+__all__ = ["NOT_APPLICABLE", "Evaluation", "Evaluator", "Scores", "evaluate"]

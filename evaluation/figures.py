@@ -1,0 +1,213 @@
+"""Raw monthly figures as a dense cube (field x agency x month) and the indicator values they give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evaluation.errors import InputError
+from evaluation.framework import Framework, Indicator
+from evaluation.periods import month_of
+
+# Status of an (agency, indicator) pair for a period.
+OK, NOT_APPLICABLE, NO_ACTIVITY, MISSING = 0, 1, 2, 3
+STATUS_NAMES = {OK: "ok", NOT_APPLICABLE: "not_applicable", NO_ACTIVITY: "no_activity",
+                MISSING: "missing"}
+
+AGENCY_COLUMNS = ("code", "name", "type")
+
+
+@dataclass(frozen=True)
+class FigureCube:
+    """Figures of every agency and month, NaN where not reported."""
+
+    agencies: pd.DataFrame  # code, name, name_zh, type in cube order
+    months: tuple[str, ...]  # sorted
+    fields: tuple[str, ...]
+    values: np.ndarray  # (fields, agencies, months)
+    submitted: np.ndarray  # (agencies, months): a row with at least one figure
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Agency codes in cube order."""
+        return self.agencies["code"].to_numpy()
+
+    @property
+    def types(self) -> np.ndarray:
+        """Agency types in cube order."""
+        return self.agencies["type"].to_numpy()
+
+    def month_index(self, months: tuple[str, ...]) -> np.ndarray:
+        """Positions of the given months that the cube holds."""
+        index = pd.Index(self.months).get_indexer(list(months))
+        return index[index >= 0]
+
+    def field(self, field_id: str, month_idx: np.ndarray) -> np.ndarray:
+        """One field over the chosen months: (agencies, months)."""
+        return self.values[self.fields.index(field_id)][:, month_idx]
+
+
+def check_agencies(framework: Framework, agencies: pd.DataFrame) -> pd.DataFrame:
+    """Validate the agencies table and return it with the columns the engine uses."""
+    missing = [c for c in AGENCY_COLUMNS if c not in agencies.columns]
+    if missing:
+        raise InputError(
+            f"agencies: expected columns {', '.join(AGENCY_COLUMNS)}, missing "
+            f"{', '.join(missing)} (found {', '.join(map(str, agencies.columns)) or 'none'})"
+        )
+    table = pd.DataFrame(
+        {
+            "code": agencies["code"].astype(str).str.strip(),
+            "name": agencies["name"].fillna("").astype(str),
+            "name_zh": (
+                agencies["name_zh"].fillna("").astype(str)
+                if "name_zh" in agencies.columns
+                else ""
+            ),
+            "type": agencies["type"].astype(str).str.strip(),
+        }
+    ).reset_index(drop=True)
+    duplicated = table["code"][table["code"].duplicated()].unique()
+    if len(duplicated):
+        raise InputError(f"agencies: duplicate agency code {', '.join(map(str, duplicated))}")
+    unknown = sorted(set(table["type"]) - set(framework.type_ids()))
+    if unknown:
+        first = table.index[table["type"] == unknown[0]][0]
+        raise InputError(
+            f"agencies row {first + 1} ({table['code'][first]}), type: unknown agency type "
+            f'"{unknown[0]}"; valid: {", ".join(framework.type_ids())}'
+        )
+    return table
+
+
+def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFrame) -> FigureCube:
+    """Check figures against the framework and agencies and lay them out as a cube."""
+    table = check_agencies(framework, agencies)
+    for column in ("agency_code", "period"):
+        if column not in figures.columns:
+            raise InputError(f'figures: missing column "{column}"')
+    fields = framework.field_ids()
+    unknown = [c for c in figures.columns if c not in ("agency_code", "period", *fields)]
+    if unknown:
+        raise InputError(
+            f'figures: unknown column "{unknown[0]}"; expected agency_code, period and the '
+            f"fields of the framework: {', '.join(fields)}"
+        )
+    codes = figures["agency_code"].astype(str).str.strip().to_numpy()
+    periods = figures["period"].astype(str).str.strip()
+    distinct = periods.unique()
+    canonical = {p: month_of(p) for p in distinct}
+    months_col = periods.map(canonical).to_numpy()
+    agency_idx = pd.Index(table["code"]).get_indexer(codes)
+    if (agency_idx < 0).any():
+        row = int(np.argmax(agency_idx < 0))
+        raise InputError(
+            f'figures row {row + 1}, agency_code: unknown agency "{codes[row]}"; it is not in '
+            "the agencies table"
+        )
+    months = tuple(sorted(set(months_col)))
+    month_idx = pd.Index(months).get_indexer(months_col)
+    flat = agency_idx * max(len(months), 1) + month_idx
+    duplicated = pd.Series(flat).duplicated().to_numpy()
+    if duplicated.any():
+        row = int(np.argmax(duplicated))
+        raise InputError(
+            f"figures row {row + 1}: a second row for agency {codes[row]} and month "
+            f"{months_col[row]}; expected one row per agency-month"
+        )
+    values = np.full((len(fields), len(table), len(months)), np.nan)
+    for f, field_id in enumerate(fields):
+        if field_id not in figures.columns:
+            continue
+        column = figures[field_id]
+        numbers = pd.to_numeric(column, errors="coerce")
+        bad = numbers.isna().to_numpy() & column.notna().to_numpy()
+        bad &= column.astype(str).str.strip().ne("").to_numpy()
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                f'figures row {row + 1}, {field_id}: expected a number, got "{column.iloc[row]}"'
+            )
+        values[f, agency_idx, month_idx] = numbers.to_numpy(dtype=float, na_value=np.nan)
+    submitted = np.zeros((len(table), len(months)), dtype=bool)
+    reported = ~np.isnan(values).all(axis=0)
+    submitted[:, :] = reported
+    return FigureCube(table, months, fields, values, submitted)
+
+
+def indicator_values(
+    framework: Framework, cube: FigureCube, month_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator values and statuses for the chosen months: two (agencies, indicators) arrays."""
+    indicators = framework.indicators
+    n = len(cube.agencies)
+    values = np.full((n, len(indicators)), np.nan)
+    status = np.full((n, len(indicators)), MISSING, dtype=np.int8)
+    types = cube.types
+    for j, ind in enumerate(indicators):
+        value, state = _one_indicator(ind, cube, month_idx)
+        applicable = np.ones(n, dtype=bool) if ind.applies_to is None else np.isin(
+            types, ind.applies_to
+        )
+        values[:, j] = np.where(applicable, value, np.nan)
+        status[:, j] = np.where(applicable, state, NOT_APPLICABLE)
+    return values, status
+
+
+def _one_indicator(
+    ind: Indicator, cube: FigureCube, month_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The value and status of one indicator for every agency."""
+    if ind.is_ratio:
+        assert ind.numerator is not None and ind.denominator is not None
+        num, den = cube.field(ind.numerator, month_idx), cube.field(ind.denominator, month_idx)
+        both = ~np.isnan(num) & ~np.isnan(den)
+        return _quotient(np.where(both, num, 0).sum(1), np.where(both, den, 0).sum(1),
+                         both.any(1), ind.multiplier)
+    assert ind.field is not None
+    x = cube.field(ind.field, month_idx)
+    present = ~np.isnan(x)
+    has = present.any(1)
+    how = ind.period_aggregate
+    if how == "weighted_mean":
+        assert ind.weight_field is not None
+        w = cube.field(ind.weight_field, month_idx)
+        both = present & ~np.isnan(w)
+        return _quotient(np.where(both, x * w, 0).sum(1), np.where(both, w, 0).sum(1),
+                         both.any(1), ind.multiplier)
+    filled = np.where(present, x, 0.0)
+    counts = present.sum(1)
+    if how == "sum":
+        value = filled.sum(1)
+    elif how == "mean":
+        value = filled.sum(1) / np.maximum(counts, 1)
+    elif how == "min":
+        value = np.where(present, x, np.inf).min(1, initial=np.inf)
+    elif how == "max":
+        value = np.where(present, x, -np.inf).max(1, initial=-np.inf)
+    else:  # last: the latest month reported
+        width = x.shape[1]
+        latest = width - 1 - np.argmax(present[:, ::-1], axis=1) if width else np.zeros(
+            len(x), dtype=int)
+        value = x[np.arange(len(x)), latest] if width else np.full(len(x), np.nan)
+    value = np.where(has, value * ind.multiplier, np.nan)
+    return value, np.where(has, OK, MISSING).astype(np.int8)
+
+
+def _quotient(
+    top: np.ndarray, bottom: np.ndarray, has: np.ndarray, multiplier: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """top / bottom where reported; a zero bottom means no activity, not a bad score."""
+    active = has & (bottom != 0)
+    value = np.divide(top, bottom, out=np.full(top.shape, np.nan), where=active) * multiplier
+    status = np.where(~has, MISSING, np.where(active, OK, NO_ACTIVITY)).astype(np.int8)
+    return value, status
+
+
+def field_totals(cube: FigureCube, field_id: str, month_idx: np.ndarray) -> np.ndarray:
+    """The sum of a field over the chosen months; NaN where never reported."""
+    x = cube.field(field_id, month_idx)
+    present = ~np.isnan(x)
+    return np.where(present.any(1), np.where(present, x, 0).sum(1), np.nan)

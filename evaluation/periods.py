@@ -1,0 +1,80 @@
+"""Evaluation periods: a month (YYYY-MM), a quarter (YYYY-Qn) or a year (YYYY)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from evaluation.errors import InputError
+
+PeriodKind = Literal["month", "quarter", "year"]
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A period and the months (`YYYY-MM`) it covers."""
+
+    kind: PeriodKind
+    year: int
+    index: int  # month 1..12, quarter 1..4, or 1 for a year
+
+    @property
+    def label(self) -> str:
+        """The canonical text form, e.g. `2026-10`, `2026-Q4`, `2026`."""
+        if self.kind == "month":
+            return f"{self.year:04d}-{self.index:02d}"
+        if self.kind == "quarter":
+            return f"{self.year:04d}-Q{self.index}"
+        return f"{self.year:04d}"
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        """The months the period covers, oldest first."""
+        if self.kind == "month":
+            first, count = self.index, 1
+        elif self.kind == "quarter":
+            first, count = 3 * (self.index - 1) + 1, 3
+        else:
+            first, count = 1, 12
+        return tuple(f"{self.year:04d}-{m:02d}" for m in range(first, first + count))
+
+    def previous(self) -> Period:
+        """The period of the same kind just before this one."""
+        if self.kind == "year":
+            return Period("year", self.year - 1, 1)
+        last = 12 if self.kind == "month" else 4
+        if self.index == 1:
+            return Period(self.kind, self.year - 1, last)
+        return Period(self.kind, self.year, self.index - 1)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def parse_period(text: object) -> Period:
+    """Read `YYYY-MM`, `YYYY-Qn` or `YYYY`; anything else is an InputError saying so."""
+    raw = str(text).strip()
+    if m := _MONTH.match(raw):
+        month = int(m.group(2))
+        if 1 <= month <= 12:
+            return Period("month", int(m.group(1)), month)
+    elif m := _QUARTER.match(raw):
+        return Period("quarter", int(m.group(1)), int(m.group(2)))
+    elif m := _YEAR.match(raw):
+        return Period("year", int(m.group(1)), 1)
+    raise InputError(
+        f'period: expected a month "YYYY-MM", a quarter "YYYY-Qn" or a year "YYYY", got "{raw}"'
+    )
+
+
+def month_of(text: object) -> str:
+    """Check that `text` is a single month and return it as `YYYY-MM`."""
+    period = parse_period(text)
+    if period.kind != "month":
+        raise InputError(f'period: expected a month "YYYY-MM", got "{text}"')
+    return period.label
