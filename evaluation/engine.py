@@ -42,8 +42,9 @@ class Scores:
     overall: np.ndarray  # (A,) NaN = not scored
 
 
-def score_matrix(framework: Framework, values: np.ndarray, status: np.ndarray,
-                 types: np.ndarray) -> Scores:
+def score_matrix(
+    framework: Framework, values: np.ndarray, status: np.ndarray, types: np.ndarray
+) -> Scores:
     """Normalise, treat missing values, aggregate indicators and dimensions."""
     scale = framework.scale
     indicators = framework.indicators
@@ -57,8 +58,7 @@ def score_matrix(framework: Framework, values: np.ndarray, status: np.ndarray,
         else:
             groups = [present & (types == t) for t in np.unique(types[present])]
         for members in groups:
-            scores[members, j] = norm(values[members, j], ind.higher_is_better, scale, worst,
-                                      best)
+            scores[members, j] = norm(values[members, j], ind.higher_is_better, scale, worst, best)
     imputed = np.zeros(values.shape, dtype=bool)
     missing = status == MISSING
     if framework.missing == "zero":
@@ -85,8 +85,9 @@ def score_matrix(framework: Framework, values: np.ndarray, status: np.ndarray,
         )
         start = stop
     dim_weights_raw = np.array([d.weight for d in dims])
-    overall, dim_weights = aggregate(dim_scores, dim_weights_raw, agg.dimensions,
-                                     agg.geometric_floor)
+    overall, dim_weights = aggregate(
+        dim_scores, dim_weights_raw, agg.dimensions, agg.geometric_floor
+    )
     return Scores(values, status, imputed, scores, ind_weights, dim_scores, dim_weights, overall)
 
 
@@ -112,8 +113,9 @@ def red_line_triggers(
             else:
                 measured = scores.values[:, ids.index(rule.target)]
             with np.errstate(invalid="ignore"):
-                fired = (measured > rule.above) if rule.above is not None else (
-                    measured < rule.below)
+                fired = (
+                    (measured > rule.above) if rule.above is not None else (measured < rule.below)
+                )
             fired &= ~np.isnan(measured)
         out.append((rule, fired))
     return out
@@ -151,11 +153,15 @@ class Evaluation:
         elif kind == "effective_weights":
             data = self.effective_weights
         elif kind == "status":
-            return pd.DataFrame(np.vectorize(STATUS_NAMES.get)(self.scores.status), index=codes,
-                                columns=list(self.indicator_ids))
+            return pd.DataFrame(
+                np.vectorize(STATUS_NAMES.get)(self.scores.status),
+                index=codes,
+                columns=list(self.indicator_ids),
+            )
         else:
-            raise KeyError(f"unknown view {kind!r}; valid: values, scores, effective_weights, "
-                           "status")
+            raise KeyError(
+                f"unknown view {kind!r}; valid: values, scores, effective_weights, status"
+            )
         return pd.DataFrame(data, index=codes, columns=list(self.indicator_ids))
 
     @cached_property
@@ -206,8 +212,9 @@ class Evaluator:
         rank = competition_rank(overall)
         self._ranks[period.label] = rank
         previous = self.ranks(period.previous())
-        outcome = assign_tiers(framework, overall, types,
-                               red_line_triggers(framework, cube, month_idx, scores))
+        outcome = assign_tiers(
+            framework, overall, types, red_line_triggers(framework, cube, month_idx, scores)
+        )
         tier_ids = np.array([t.id for t in framework.tiers] + [""], dtype=object)
         submitted = cube.submitted[:, month_idx].any(axis=1)
         flags = _flags(framework, scores, submitted, outcome.flags)
@@ -234,8 +241,9 @@ class Evaluator:
         for column in ("rank", "rank_in_type", "rank_change"):
             table[column] = table[column].astype("Int64")
         table["agency_name_zh"] = cube.agencies["name_zh"]
-        table["tier_by_score"] = np.where(outcome.by_score == NO_TIER, None,
-                                          tier_ids[outcome.by_score])
+        table["tier_by_score"] = np.where(
+            outcome.by_score == NO_TIER, None, tier_ids[outcome.by_score]
+        )
         table["tier_reasons"] = ["; ".join(r) for r in outcome.reasons]
         return Evaluation(
             framework=framework,

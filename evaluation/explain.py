@@ -156,11 +156,13 @@ def _overall(evaluation: Evaluation, scores: np.ndarray) -> np.ndarray:
     for d, dim in enumerate(fw.dimensions):
         stop = start + len(dim.indicators)
         weights = np.array([i.weight for i in dim.indicators])
-        dims[:, d], _ = aggregate(scores[:, start:stop], weights, agg.indicators,
-                                  agg.geometric_floor)
+        dims[:, d], _ = aggregate(
+            scores[:, start:stop], weights, agg.indicators, agg.geometric_floor
+        )
         start = stop
-    overall, _ = aggregate(dims, np.array([d.weight for d in fw.dimensions]), agg.dimensions,
-                           agg.geometric_floor)
+    overall, _ = aggregate(
+        dims, np.array([d.weight for d in fw.dimensions]), agg.dimensions, agg.geometric_floor
+    )
     return overall
 
 
@@ -176,8 +178,10 @@ def _summary(
     """One paragraph in plain words."""
     s = evaluation.scores
     if score is None:
-        return ("Not scored for this period: no indicator that applies to this agency has a "
-                "value or counts as missing.")
+        return (
+            "Not scored for this period: no indicator that applies to this agency has a "
+            "value or counts as missing."
+        )
     text = f"Score {score:.1f} of {evaluation.framework.scale:g}, tier {tier}."
     reasons = evaluation.tier_reasons[a]
     if reasons:

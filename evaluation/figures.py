@@ -13,8 +13,12 @@ from evaluation.periods import month_of
 
 # Status of an (agency, indicator) pair for a period.
 OK, NOT_APPLICABLE, NO_ACTIVITY, MISSING = 0, 1, 2, 3
-STATUS_NAMES = {OK: "ok", NOT_APPLICABLE: "not_applicable", NO_ACTIVITY: "no_activity",
-                MISSING: "missing"}
+STATUS_NAMES = {
+    OK: "ok",
+    NOT_APPLICABLE: "not_applicable",
+    NO_ACTIVITY: "no_activity",
+    MISSING: "missing",
+}
 
 AGENCY_COLUMNS = ("code", "name", "type")
 
@@ -62,9 +66,7 @@ def check_agencies(framework: Framework, agencies: pd.DataFrame) -> pd.DataFrame
             "code": agencies["code"].astype(str).str.strip(),
             "name": agencies["name"].fillna("").astype(str),
             "name_zh": (
-                agencies["name_zh"].fillna("").astype(str)
-                if "name_zh" in agencies.columns
-                else ""
+                agencies["name_zh"].fillna("").astype(str) if "name_zh" in agencies.columns else ""
             ),
             "type": agencies["type"].astype(str).str.strip(),
         }
@@ -148,8 +150,8 @@ def indicator_values(
     types = cube.types
     for j, ind in enumerate(indicators):
         value, state = _one_indicator(ind, cube, month_idx)
-        applicable = np.ones(n, dtype=bool) if ind.applies_to is None else np.isin(
-            types, ind.applies_to
+        applicable = (
+            np.ones(n, dtype=bool) if ind.applies_to is None else np.isin(types, ind.applies_to)
         )
         values[:, j] = np.where(applicable, value, np.nan)
         status[:, j] = np.where(applicable, state, NOT_APPLICABLE)
@@ -164,8 +166,12 @@ def _one_indicator(
         assert ind.numerator is not None and ind.denominator is not None
         num, den = cube.field(ind.numerator, month_idx), cube.field(ind.denominator, month_idx)
         both = ~np.isnan(num) & ~np.isnan(den)
-        return _quotient(np.where(both, num, 0).sum(1), np.where(both, den, 0).sum(1),
-                         both.any(1), ind.multiplier)
+        return _quotient(
+            np.where(both, num, 0).sum(1),
+            np.where(both, den, 0).sum(1),
+            both.any(1),
+            ind.multiplier,
+        )
     assert ind.field is not None
     x = cube.field(ind.field, month_idx)
     present = ~np.isnan(x)
@@ -175,8 +181,12 @@ def _one_indicator(
         assert ind.weight_field is not None
         w = cube.field(ind.weight_field, month_idx)
         both = present & ~np.isnan(w)
-        return _quotient(np.where(both, x * w, 0).sum(1), np.where(both, w, 0).sum(1),
-                         both.any(1), ind.multiplier)
+        return _quotient(
+            np.where(both, x * w, 0).sum(1),
+            np.where(both, w, 0).sum(1),
+            both.any(1),
+            ind.multiplier,
+        )
     filled = np.where(present, x, 0.0)
     counts = present.sum(1)
     if how == "sum":
@@ -189,8 +199,11 @@ def _one_indicator(
         value = np.where(present, x, -np.inf).max(1, initial=-np.inf)
     else:  # last: the latest month reported
         width = x.shape[1]
-        latest = width - 1 - np.argmax(present[:, ::-1], axis=1) if width else np.zeros(
-            len(x), dtype=int)
+        latest = (
+            width - 1 - np.argmax(present[:, ::-1], axis=1)
+            if width
+            else np.zeros(len(x), dtype=int)
+        )
         value = x[np.arange(len(x)), latest] if width else np.full(len(x), np.nan)
     value = np.where(has, value * ind.multiplier, np.nan)
     return value, np.where(has, OK, MISSING).astype(np.int8)

@@ -338,8 +338,9 @@ class _Checker:
     ) -> dict[str, Any] | None:
         """A mapping with known keys only; missing required keys are problems."""
         if not isinstance(value, Mapping):
-            self.problem(path, f"expected a mapping with keys {_listing(required)}, got "
-                         f"{_shown(value)}")
+            self.problem(
+                path, f"expected a mapping with keys {_listing(required)}, got {_shown(value)}"
+            )
             return None
         valid = required + optional
         for key in value:
@@ -426,7 +427,12 @@ class _Checker:
             (),
             ("version", "name", "agency_types", "fields", "dimensions", "tiers"),
             (
-                "name_zh", "scale", "aggregation", "missing", "quota_scope", "red_lines",
+                "name_zh",
+                "scale",
+                "aggregation",
+                "missing",
+                "quota_scope",
+                "red_lines",
                 "submission_deadline_day",
             ),
         )
@@ -468,8 +474,9 @@ class _Checker:
                     f"expected a whole day of the month 1..28, got {_shown(value)}",
                 )
         for agency_type in types:
-            if dimensions and not any(i.applies(agency_type.id) for d in dimensions
-                                      for i in d.indicators):
+            if dimensions and not any(
+                i.applies(agency_type.id) for d in dimensions for i in d.indicators
+            ):
                 self.problem(
                     ("agency_types", agency_type.id),
                     "no indicator applies to this agency type, so its agencies could never be "
@@ -527,8 +534,9 @@ class _Checker:
         for key, body in value.items():
             here = path + (str(key),)
             field_id = self.identifier(key, here, seen, "field")
-            spec = self.mapping(body, here, ("label",), ("label_zh", "unit", "at_most",
-                                                         "description"))
+            spec = self.mapping(
+                body, here, ("label",), ("label_zh", "unit", "at_most", "description")
+            )
             if field_id is None or spec is None:
                 continue
             out.append(
@@ -542,8 +550,9 @@ class _Checker:
                 )
             )
             if "at_most" in spec and not isinstance(spec["at_most"], str):
-                self.problem(here + ("at_most",), f"expected a field id, got "
-                             f"{_shown(spec['at_most'])}")
+                self.problem(
+                    here + ("at_most",), f"expected a field id, got {_shown(spec['at_most'])}"
+                )
         ids = {f.id for f in out}
         for f in out:
             if f.at_most is not None and f.at_most not in ids:
@@ -586,15 +595,17 @@ class _Checker:
         weights: list[float | None] = []
         for i, body in enumerate(value):
             here = path + (i,)
-            spec = self.mapping(body, here, ("id", "label", "weight", "indicators"),
-                                ("label_zh", "description"))
+            spec = self.mapping(
+                body, here, ("id", "label", "weight", "indicators"), ("label_zh", "description")
+            )
             if spec is None:
                 continue
             dim_id = self.identifier(spec.get("id"), here + ("id",), dim_ids, "dimension")
             weight = self.number(spec.get("weight"), here + ("weight",), minimum=0)
             weights.append(weight)
-            indicators = self.indicators(spec.get("indicators"), here + ("indicators",),
-                                         ind_ids, type_ids, field_ids)
+            indicators = self.indicators(
+                spec.get("indicators"), here + ("indicators",), ind_ids, type_ids, field_ids
+            )
             if dim_id and weight is not None and indicators:
                 out.append(
                     Dimension(
@@ -644,8 +655,15 @@ class _Checker:
             here,
             ("id", "label", "direction", "normalise", "weight"),
             (
-                "label_zh", "numerator", "denominator", "multiplier", "field",
-                "period_aggregate", "weight_field", "applies_to", "description",
+                "label_zh",
+                "numerator",
+                "denominator",
+                "multiplier",
+                "field",
+                "period_aggregate",
+                "weight_field",
+                "applies_to",
+                "description",
             ),
         )
         if spec is None:
@@ -655,18 +673,23 @@ class _Checker:
         weight = self.number(spec.get("weight"), here + ("weight",), minimum=0)
         direction = None
         if "direction" in spec:
-            direction = self.choice(spec["direction"], here + ("direction",), DIRECTIONS,
-                                    "direction")
+            direction = self.choice(
+                spec["direction"], here + ("direction",), DIRECTIONS, "direction"
+            )
         field_ref: Callable[[str], str | None] = lambda key: (  # noqa: E731
             self.choice(spec[key], here + (key,), field_ids, "field") if key in spec else None
         )
         is_ratio = "numerator" in spec or "denominator" in spec
         if is_ratio and "field" in spec:
-            self.problem(here, "give either numerator and denominator (a ratio) or field "
-                         "(a single figure), not both")
+            self.problem(
+                here,
+                "give either numerator and denominator (a ratio) or field "
+                "(a single figure), not both",
+            )
         elif not is_ratio and "field" not in spec:
-            self.problem(here, 'missing "field" (a single figure) or "numerator" and '
-                         '"denominator" (a ratio)')
+            self.problem(
+                here, 'missing "field" (a single figure) or "numerator" and "denominator" (a ratio)'
+            )
         elif is_ratio and not ("numerator" in spec and "denominator" in spec):
             self.problem(here, 'a ratio needs both "numerator" and "denominator"')
         numerator, denominator = field_ref("numerator"), field_ref("denominator")
@@ -674,16 +697,28 @@ class _Checker:
         aggregate = "mean"
         if "period_aggregate" in spec:
             if is_ratio:
-                self.problem(here + ("period_aggregate",), "a ratio is always summed over the "
-                             "period; period_aggregate applies to single-field indicators only")
-            aggregate = self.choice(spec["period_aggregate"], here + ("period_aggregate",),
-                                    PERIOD_AGGREGATES, "period_aggregate") or "mean"
+                self.problem(
+                    here + ("period_aggregate",),
+                    "a ratio is always summed over the "
+                    "period; period_aggregate applies to single-field indicators only",
+                )
+            aggregate = (
+                self.choice(
+                    spec["period_aggregate"],
+                    here + ("period_aggregate",),
+                    PERIOD_AGGREGATES,
+                    "period_aggregate",
+                )
+                or "mean"
+            )
         weight_field = field_ref("weight_field")
         if aggregate == "weighted_mean" and "weight_field" not in spec:
             self.problem(here, 'period_aggregate weighted_mean needs "weight_field"')
         if "weight_field" in spec and aggregate != "weighted_mean":
-            self.problem(here + ("weight_field",),
-                         "weight_field is used only with period_aggregate: weighted_mean")
+            self.problem(
+                here + ("weight_field",),
+                "weight_field is used only with period_aggregate: weighted_mean",
+            )
         multiplier = 1.0
         if "multiplier" in spec:
             multiplier = self.number(spec["multiplier"], here + ("multiplier",), above=0) or 1.0
@@ -720,16 +755,15 @@ class _Checker:
             return None
         value = spec["applies_to"]
         if not isinstance(value, list) or not value:
-            self.problem(here + ("applies_to",),
-                         f"expected a list of agency types, got {_shown(value)}")
+            self.problem(
+                here + ("applies_to",), f"expected a list of agency types, got {_shown(value)}"
+            )
             return None
         for j, item in enumerate(value):
             self.choice(item, here + ("applies_to", j), type_ids, "agency type")
         return tuple(str(v) for v in value)
 
-    def normalisation(
-        self, value: Any, path: Path_, direction: str | None
-    ) -> Normalisation | None:
+    def normalisation(self, value: Any, path: Path_, direction: str | None) -> Normalisation | None:
         """`normalise`: a registered method and its parameters."""
         spec = self.mapping(value, path, ("method",), ("worst", "best", "scope"))
         if spec is None or "method" not in spec:
@@ -751,12 +785,18 @@ class _Checker:
                 self.problem(path, f"worst and best must differ, both are {worst:g}")
                 return None
             if direction == "higher" and not worst < best:
-                self.problem(path, f"direction is higher, so worst must be below best; got "
-                             f"worst {worst:g}, best {best:g}")
+                self.problem(
+                    path,
+                    f"direction is higher, so worst must be below best; got "
+                    f"worst {worst:g}, best {best:g}",
+                )
                 return None
             if direction == "lower" and not worst > best:
-                self.problem(path, f"direction is lower, so worst must be above best; got "
-                             f"worst {worst:g}, best {best:g}")
+                self.problem(
+                    path,
+                    f"direction is lower, so worst must be above best; got "
+                    f"worst {worst:g}, best {best:g}",
+                )
                 return None
             return Normalisation("goalposts", worst, best)
         for key in ("worst", "best"):
@@ -782,8 +822,9 @@ class _Checker:
         }
         floor = 1.0
         if "geometric_floor" in spec:
-            floor = self.number(spec["geometric_floor"], path + ("geometric_floor",),
-                                above=0) or 1.0
+            floor = (
+                self.number(spec["geometric_floor"], path + ("geometric_floor",), above=0) or 1.0
+            )
         return Aggregation(geometric_floor=floor, **levels)  # type: ignore[arg-type]
 
     def tiers(self, value: Any, scale: float) -> tuple[Tier, ...]:
@@ -798,8 +839,12 @@ class _Checker:
         seen: set[str] = set()
         for i, body in enumerate(value):
             here = path + (i,)
-            spec = self.mapping(body, here, ("id", "label", "min_score"),
-                                ("label_zh", "max_share", "incentive", "colour"))
+            spec = self.mapping(
+                body,
+                here,
+                ("id", "label", "min_score"),
+                ("label_zh", "max_share", "incentive", "colour"),
+            )
             if spec is None:
                 continue
             tier_id = spec.get("id")
@@ -808,21 +853,27 @@ class _Checker:
                 self.problem(here + ("id",), f"{what} {_shown(tier_id)}")
                 continue
             seen.add(tier_id)
-            min_score = self.number(spec.get("min_score"), here + ("min_score",), minimum=0,
-                                    maximum=scale)
+            min_score = self.number(
+                spec.get("min_score"), here + ("min_score",), minimum=0, maximum=scale
+            )
             max_share = None
             if "max_share" in spec:
-                max_share = self.number(spec["max_share"], here + ("max_share",), above=0,
-                                        maximum=1)
+                max_share = self.number(
+                    spec["max_share"], here + ("max_share",), above=0, maximum=1
+                )
             colour = self.text(spec.get("colour"), here + ("colour",), False)
             if colour and not _COLOUR.match(colour):
-                self.problem(here + ("colour",), f'expected a colour like "#2e7d32", got '
-                             f"{_shown(colour)}")
+                self.problem(
+                    here + ("colour",), f'expected a colour like "#2e7d32", got {_shown(colour)}'
+                )
             if min_score is None:
                 continue
             if out and not min_score < out[-1].min_score:
-                self.problem(here + ("min_score",), f"tiers must be listed best first with "
-                             f"descending min_score; {min_score:g} follows {out[-1].min_score:g}")
+                self.problem(
+                    here + ("min_score",),
+                    f"tiers must be listed best first with "
+                    f"descending min_score; {min_score:g} follows {out[-1].min_score:g}",
+                )
             out.append(
                 Tier(
                     tier_id,
@@ -835,12 +886,15 @@ class _Checker:
                 )
             )
         if out and out[-1].min_score != 0:
-            self.problem(path + (len(value) - 1, "min_score"),
-                         f"the last tier is the floor and must have min_score 0, got "
-                         f"{out[-1].min_score:g}")
+            self.problem(
+                path + (len(value) - 1, "min_score"),
+                f"the last tier is the floor and must have min_score 0, got {out[-1].min_score:g}",
+            )
         if out and out[-1].max_share is not None:
-            self.problem(path + (len(value) - 1, "max_share"),
-                         "the last tier takes everyone moved down and cannot have a quota")
+            self.problem(
+                path + (len(value) - 1, "max_share"),
+                "the last tier takes everyone moved down and cannot have a quota",
+            )
         return tuple(out)
 
     def red_lines(
@@ -860,15 +914,21 @@ class _Checker:
         out: list[RedLine] = []
         for i, body in enumerate(value):
             here = path + (i,)
-            spec = self.mapping(body, here, ("cap",),
-                                ("field", "indicator", "no_submission", "above", "below",
-                                 "reason"))
+            spec = self.mapping(
+                body,
+                here,
+                ("cap",),
+                ("field", "indicator", "no_submission", "above", "below", "reason"),
+            )
             if spec is None:
                 continue
             kinds = [k for k in ("field", "indicator", "no_submission") if k in spec]
             if len(kinds) != 1:
-                self.problem(here, "give exactly one of field, indicator or no_submission, got "
-                             f"{_listing(kinds) if kinds else 'none'}")
+                self.problem(
+                    here,
+                    "give exactly one of field, indicator or no_submission, got "
+                    f"{_listing(kinds) if kinds else 'none'}",
+                )
                 continue
             kind = kinds[0]
             cap = self.choice(spec.get("cap"), here + ("cap",), tier_ids, "tier")
@@ -877,8 +937,10 @@ class _Checker:
             above = below = None
             if kind == "no_submission":
                 if spec["no_submission"] is not True:
-                    self.problem(here + ("no_submission",),
-                                 f"expected true, got {_shown(spec['no_submission'])}")
+                    self.problem(
+                        here + ("no_submission",),
+                        f"expected true, got {_shown(spec['no_submission'])}",
+                    )
                 for key in ("above", "below"):
                     if key in spec:
                         self.problem(here + (key,), f"{key} has no meaning with no_submission")
@@ -893,6 +955,14 @@ class _Checker:
                 else:
                     below = self.number(spec["below"], here + ("below",))
             if cap is not None and (kind == "no_submission" or target is not None):
-                out.append(RedLine(kind, target, above, below, cap,  # type: ignore[arg-type]
-                                   reason or "red line"))
+                out.append(
+                    RedLine(
+                        kind,
+                        target,
+                        above,
+                        below,
+                        cap,  # type: ignore[arg-type]
+                        reason or "red line",
+                    )
+                )
         return tuple(out)

@@ -52,8 +52,7 @@ def assign_tiers(
             flags[i].append(f"red_line:{rule.target or 'no_submission'}")
             if final[i] < cap:
                 reasons[i].append(
-                    f"capped at {rule.cap} from {ids[final[i]]}: {rule.reason} "
-                    f"({rule.describe()})"
+                    f"capped at {rule.cap} from {ids[final[i]]}: {rule.reason} ({rule.describe()})"
                 )
                 flags[i].append(f"capped:{rule.cap}")
                 final[i] = cap

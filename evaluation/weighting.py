@@ -36,7 +36,13 @@ def _prepare(
     n_indicators = values.shape[1]
     if n_indicators == 0:
         raise ValueError(f"{method} weights need at least 1 indicator, got 0")
-    directions = np.asarray(higher_is_better, dtype=bool).reshape(-1)
+    flags = np.asarray(higher_is_better).reshape(-1)
+    # Casting to bool would silently read a -1 ("minimise" in some MCDA tools) as True.
+    if flags.dtype != bool and not (flags.dtype.kind in "iuf" and np.isin(flags, (0, 1)).all()):
+        raise ValueError(
+            f"{method} weights need higher_is_better as True/False flags, got {flags.tolist()!r}"
+        )
+    directions = flags.astype(bool)
     if directions.size != n_indicators:
         raise ValueError(
             f"{method} weights need one higher_is_better flag per indicator: expected "
@@ -137,8 +143,9 @@ def critic_weights(matrix: np.ndarray, higher_is_better: Sequence[bool]) -> np.n
     covariance = centred.T @ centred / values.shape[0]
     denominator = np.outer(sigma, sigma)
     safe = np.where(denominator > 0, denominator, 1.0)
-    # Correlation with a constant column is undefined; it is taken as 0 for that pair, as
-    # specified, and the constant column's own C is 0 anyway because its sigma is 0.
+    # Correlation with a constant column is 0/0; 0 (no linear relation) keeps the sum finite, and
+    # the constant column's own C is 0 anyway because its sigma is 0. Note the side effect: each
+    # other column's conflict sum gains 1, so its C grows by its own sigma.
     correlation = np.where(denominator > 0, covariance / safe, 0.0)
     # Rounding leaves r a few ulps away from 1 even for exactly proportional columns (and on the
     # diagonal); without snapping, that noise alone would decide the weights of such columns.

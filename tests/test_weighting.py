@@ -117,7 +117,7 @@ _ints = st.integers(-1000, 1000).map(float)
 def _problems(draw: st.DrawFn, elements: st.SearchStrategy[float]) -> tuple[np.ndarray, list[bool]]:
     """Draw a matrix and one direction flag per column."""
     shape = draw(_shapes)
-    matrix = draw(arrays(np.float64, shape, elements=elements))
+    matrix = draw(arrays(np.float64, shape, elements=elements, fill=st.nothing()))
     directions = draw(st.lists(st.booleans(), min_size=shape[1], max_size=shape[1]))
     return matrix, directions
 
@@ -291,6 +291,13 @@ def test_wrong_number_of_direction_flags_is_refused(name: str) -> None:
 def test_bad_shapes_are_refused(name: str, matrix: np.ndarray, width: int, fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment):
         WEIGHTERS[name](matrix, [True] * width)
+
+
+@pytest.mark.parametrize("name", sorted(WEIGHTERS))
+@pytest.mark.parametrize("flags", [[1, -1, 1], ["max", "min", "max"]])
+def test_direction_flags_that_are_not_booleans_are_refused(name: str, flags: list[object]) -> None:
+    with pytest.raises(ValueError, match="higher_is_better as True/False flags"):
+        WEIGHTERS[name](DIAKOULAKI_1995_MATRIX, flags)
 
 
 @pytest.mark.parametrize("name", sorted(WEIGHTERS))

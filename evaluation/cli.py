@@ -1,0 +1,178 @@
+"""Command line: `python -m evaluation check | score | weights suggest`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluation.engine import Evaluation, evaluate
+from evaluation.errors import EvaluationError, FrameworkError, InputError
+from evaluation.framework import Framework, load_framework
+from evaluation.ingest.readers import read_table
+from evaluation.suggest import EXPLANATIONS, suggest_weights
+
+EXIT_BAD_INPUT = 2
+BASE_COLUMNS = (
+    "agency_code",
+    "agency_name",
+    "agency_type",
+    "period",
+    "score",
+    "rank",
+    "rank_in_type",
+    "rank_change",
+    "tier",
+    "flags",
+)
+
+
+def score_columns(framework: Framework) -> list[str]:
+    """The CSV columns of `score`, in their documented order."""
+    return (
+        list(BASE_COLUMNS)
+        + [f"dim.{d.id}" for d in framework.dimensions]
+        + [f"ind.{i.id}" for i in framework.indicators]
+        + [f"raw.{i.id}" for i in framework.indicators]
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe scalar: NaN and pandas NA become null."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value
+
+
+def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation with explanations, as a JSON-ready dict."""
+    fw = evaluation.framework
+    table = evaluation.table[score_columns(fw) + ["tier_by_score", "tier_reasons"]]
+    results = []
+    for row, explanation in zip(table.to_dict("records"), evaluation.explanations(), strict=True):
+        item = {k: _plain(v) for k, v in row.items()}
+        item["explanation"] = explanation.to_dict()
+        results.append(item)
+    return {
+        "framework": {"name": fw.name, "version": fw.version, "fingerprint": fw.fingerprint},
+        "period": evaluation.period.label,
+        "scale": fw.scale,
+        "results": results,
+    }
+
+
+def _inputs(args: argparse.Namespace) -> tuple[Framework, pd.DataFrame, pd.DataFrame]:
+    """Load the framework, agencies and figures named on the command line."""
+    framework = load_framework(args.indicators)
+    agencies = read_table(args.agencies)
+    figures = read_table(args.figures)
+    return framework, figures, agencies
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a framework file."""
+    fw = load_framework(args.file)
+    print(
+        f"{Path(args.file).name} is valid: {fw.name}; {len(fw.dimensions)} dimensions, "
+        f"{len(fw.indicators)} indicators, {len(fw.agency_types)} agency types, "
+        f"{len(fw.tiers)} tiers, {len(fw.red_lines)} red lines; fingerprint {fw.fingerprint}"
+    )
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score a period and write the table as CSV or JSON."""
+    framework, figures, agencies = _inputs(args)
+    evaluation = evaluate(framework, figures, agencies, args.period)
+    if args.format == "json":
+        text = json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = evaluation.table[score_columns(framework)].to_csv(index=False)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_weights_suggest(args: argparse.Namespace) -> int:
+    """Print data-driven weight suggestions for a period."""
+    framework, figures, agencies = _inputs(args)
+    evaluation = evaluate(framework, figures, agencies, args.period)
+    table = suggest_weights(evaluation, args.method)
+    print(EXPLANATIONS[args.method])
+    print(f"Period {evaluation.period.label}; shares of each dimension's indicator weights.\n")
+    for dimension, rows in table.groupby("dimension", sort=False):
+        print(f"{dimension}:")
+        for row in rows.itertuples():
+            suggested = "-" if math.isnan(row.suggested_share) else f"{row.suggested_share:7.1%}"
+            print(
+                f"  {row.indicator:32s} current {row.current_share:7.1%}   suggested "
+                f"{suggested:>7s}"
+            )
+        notes = rows["note"].iloc[0]
+        if notes:
+            print(f"  (no suggestion: {notes})")
+        else:
+            print(f"  ({rows['agencies_used'].iloc[0]} agencies measured on every indicator)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m evaluation",
+        description="Score agencies in the collaborative governance of telecom and online fraud.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate an indicators.yaml file")
+    check.add_argument("file", nargs="?", default="indicators.yaml")
+    check.set_defaults(run=cmd_check)
+
+    def data_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--indicators", default="indicators.yaml", help="framework file")
+        p.add_argument("--agencies", required=True, help="CSV/XLSX with code, name, type")
+        p.add_argument("--figures", required=True, help="CSV/XLSX of monthly figures")
+        p.add_argument("--period", required=True, help="YYYY-MM, YYYY-Qn or YYYY")
+
+    score = sub.add_parser("score", help="score every agency for a period")
+    data_args(score)
+    score.add_argument("--out", help="write to this file instead of standard output")
+    score.add_argument("--format", choices=("csv", "json"), default="csv")
+    score.set_defaults(run=cmd_score)
+
+    weights = sub.add_parser("weights", help="data-driven weight suggestions")
+    weights_sub = weights.add_subparsers(dest="weights_command", required=True)
+    suggest = weights_sub.add_parser("suggest", help="entropy or CRITIC weights for a period")
+    data_args(suggest)
+    suggest.add_argument("--method", choices=("entropy", "critic"), default="critic")
+    suggest.set_defaults(run=cmd_weights_suggest)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; bad input exits 2 with the reason, never a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except FrameworkError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (EvaluationError, InputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,1 @@
+"""Reading agencies' files: CSV and XLSX to tables of figures."""

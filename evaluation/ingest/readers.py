@@ -1,0 +1,82 @@
+"""Reading CSV and XLSX files into string tables (cells as written, empty = not reported)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.errors import InputError
+
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX file as text cells."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{file}: file not found")
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        raw = file.read_bytes()
+        for encoding in CSV_ENCODINGS:
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return _csv_text(text, file.name)
+        raise InputError(f"{file.name}: expected UTF-8 or GBK text, found neither")
+    if suffix == ".xlsx":
+        return _xlsx(file, sheet)
+    raise InputError(f"{file.name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
+
+
+def _csv_text(text: str, name: str) -> pd.DataFrame:
+    """Parse CSV text keeping every cell as a string."""
+    from io import StringIO
+
+    try:
+        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{name}: the file is empty") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
+    return _clean(frame)
+
+
+def _xlsx(file: Path, sheet: str | None) -> pd.DataFrame:
+    """Read the named sheet, else `figures`, else the first; formulas are not evaluated."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(file, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken archive
+        raise InputError(
+            f"{file.name}: not a readable XLSX workbook ({type(exc).__name__})"
+        ) from None
+    try:
+        names = book.sheetnames
+        wanted = sheet or ("figures" if "figures" in names else names[0])
+        if wanted not in names:
+            raise InputError(f'{file.name}: no sheet named "{wanted}"; found {", ".join(names)}')
+        rows = [
+            ["" if v is None else str(v) for v in row]
+            for row in book[wanted].iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError(f"{file.name}: the sheet {wanted} is empty")
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    return _clean(
+        pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in body], columns=header, dtype=str)
+    )
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """Trim headers and cells; empty cells become missing."""
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.apply(lambda col: col.str.strip())
+    return frame.replace("", None)
