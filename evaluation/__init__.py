@@ -1,4 +1,5 @@
-"""Performance evaluation of agencies in the collaborative governance of telecom and online fraud."""
+"""Performance evaluation of agencies in the collaborative governance of telecom and online
+fraud."""
 
 from evaluation.engine import Evaluation, Evaluator, evaluate
 from evaluation.framework import Framework, load_framework, parse_framework

@@ -1,4 +1,4 @@
-"""Weighted aggregation of scores with per-agency inclusion (NaN = left out, weights renormalised)."""
+"""Weighted aggregation with per-agency inclusion (NaN = left out, weights renormalised)."""
 
 from __future__ import annotations
 

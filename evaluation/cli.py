@@ -114,11 +114,12 @@ def cmd_weights_suggest(args: argparse.Namespace) -> int:
     print(f"Period {evaluation.period.label}; shares of each dimension's indicator weights.\n")
     for dimension, rows in table.groupby("dimension", sort=False):
         print(f"{dimension}:")
-        for row in rows.itertuples():
-            suggested = "-" if math.isnan(row.suggested_share) else f"{row.suggested_share:7.1%}"
+        for record in rows.to_dict("records"):
+            share = float(record["suggested_share"])
+            suggested = "-" if math.isnan(share) else f"{share:7.1%}"
             print(
-                f"  {row.indicator:32s} current {row.current_share:7.1%}   suggested "
-                f"{suggested:>7s}"
+                f"  {record['indicator']!s:32s} current {float(record['current_share']):7.1%}"
+                f"   suggested {suggested:>7s}"
             )
         notes = rows["note"].iloc[0]
         if notes:

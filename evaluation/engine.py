@@ -65,9 +65,9 @@ def score_matrix(
         scores[missing] = 0.0
     elif framework.missing == "peer_median":
         for agency_type in np.unique(types):
-            same = types == agency_type
+            same: np.ndarray = np.asarray(types == agency_type, dtype=bool)
             peers = np.where((status == OK) & same[:, np.newaxis], scores, np.nan)
-            has_peer = (~np.isnan(peers)).any(axis=0)
+            has_peer: np.ndarray = np.asarray((~np.isnan(peers)).any(axis=0), dtype=bool)
             median = np.nanmedian(np.where(has_peer, peers, 0.0), axis=0)
             fill = missing & same[:, np.newaxis] & has_peer[np.newaxis, :]
             scores = np.where(fill, median[np.newaxis, :], scores)
@@ -117,7 +117,7 @@ def red_line_triggers(
                     (measured > rule.above) if rule.above is not None else (measured < rule.below)
                 )
             fired &= ~np.isnan(measured)
-        out.append((rule, fired))
+        out.append((rule, np.asarray(fired, dtype=bool)))
     return out
 
 
@@ -216,7 +216,7 @@ class Evaluator:
             framework, overall, types, red_line_triggers(framework, cube, month_idx, scores)
         )
         tier_ids = np.array([t.id for t in framework.tiers] + [""], dtype=object)
-        submitted = cube.submitted[:, month_idx].any(axis=1)
+        submitted = np.asarray(cube.submitted[:, month_idx].any(axis=1), dtype=bool)
         flags = _flags(framework, scores, submitted, outcome.flags)
         table = pd.DataFrame(
             {
@@ -241,9 +241,10 @@ class Evaluator:
         for column in ("rank", "rank_in_type", "rank_change"):
             table[column] = table[column].astype("Int64")
         table["agency_name_zh"] = cube.agencies["name_zh"]
-        table["tier_by_score"] = np.where(
-            outcome.by_score == NO_TIER, None, tier_ids[outcome.by_score]
-        )
+        by_score: list[str | None] = [
+            None if t == NO_TIER else tier_ids[t] for t in outcome.by_score
+        ]
+        table["tier_by_score"] = by_score
         table["tier_reasons"] = ["; ".join(r) for r in outcome.reasons]
         return Evaluation(
             framework=framework,

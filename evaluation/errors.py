@@ -45,5 +45,5 @@ class StorageError(EvaluationError):
     """The store refused an operation or is not in the expected state."""
 
 
-class PermissionDenied(EvaluationError):
+class PermissionDeniedError(EvaluationError):
     """The viewer may not do what was asked."""

@@ -1,4 +1,4 @@
-"""Raw monthly figures as a dense cube (field x agency x month) and the indicator values they give."""
+"""Raw monthly figures as a dense cube (field x agency x month) and the indicator values."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class FigureCube:
 
     def month_index(self, months: tuple[str, ...]) -> np.ndarray:
         """Positions of the given months that the cube holds."""
-        index = pd.Index(self.months).get_indexer(list(months))
+        index = pd.Index(self.months).get_indexer(pd.Index(list(months)))
         return index[index >= 0]
 
     def field(self, field_id: str, month_idx: np.ndarray) -> np.ndarray:
@@ -123,14 +123,14 @@ def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFra
     for f, field_id in enumerate(fields):
         if field_id not in figures.columns:
             continue
-        column = figures[field_id]
-        numbers = pd.to_numeric(column, errors="coerce")
-        bad = numbers.isna().to_numpy() & column.notna().to_numpy()
-        bad &= column.astype(str).str.strip().ne("").to_numpy()
+        cells: pd.Series = figures[field_id]
+        numbers: pd.Series = pd.to_numeric(cells, errors="coerce")
+        bad = numbers.isna().to_numpy() & cells.notna().to_numpy()
+        bad &= cells.astype(str).str.strip().ne("").to_numpy()
         if bad.any():
             row = int(np.argmax(bad))
             raise InputError(
-                f'figures row {row + 1}, {field_id}: expected a number, got "{column.iloc[row]}"'
+                f'figures row {row + 1}, {field_id}: expected a number, got "{cells.iloc[row]}"'
             )
         values[f, agency_idx, month_idx] = numbers.to_numpy(dtype=float, na_value=np.nan)
     submitted = np.zeros((len(table), len(months)), dtype=bool)

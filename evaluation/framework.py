@@ -224,7 +224,7 @@ def canonical_content(framework: Framework) -> str:
 
 
 def load_framework(path: str | Path = "indicators.yaml") -> Framework:
-    """Read and validate a framework file; a bad file raises FrameworkError listing every problem."""
+    """Read and validate a framework file; a bad one raises FrameworkError with every problem."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -961,7 +961,7 @@ class _Checker:
                         target,
                         above,
                         below,
-                        cap,  # type: ignore[arg-type]
+                        cap,
                         reason or "red line",
                     )
                 )

@@ -52,7 +52,7 @@ def rank(
 def zscore(
     values: np.ndarray, higher: bool, scale: float, worst: float | None, best: float | None
 ) -> np.ndarray:
-    """scale/2 + scale/10 x z (50 + 10 z on 0..100), clipped; sample deviation, z flipped for lower."""
+    """scale/2 + scale/10 x z (50 + 10 z on 0..100), clipped; z flipped for lower."""
     if values.size < 2:
         return np.full(values.shape, scale / 2)
     deviation = values.std(ddof=1)

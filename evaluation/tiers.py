@@ -1,4 +1,4 @@
-"""Tiers: by score, then red-line caps, then quotas from the best tier down; every move has a reason."""
+"""Tiers: by score, then red-line caps, then quotas from the best tier down, each with a reason."""
 
 from __future__ import annotations
 
