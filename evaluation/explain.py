@@ -94,7 +94,7 @@ def explain_agency(evaluation: Evaluation, a: int) -> Explanation:
         for j, ind in enumerate(indicators)
     )
     score = _num(s.overall[a])
-    tier = row["tier"]
+    tier = None if pd.isna(row["tier"]) else str(row["tier"])
     ids = [t.id for t in fw.tiers]
     next_tier = points = None
     if tier is not None and ids.index(tier) > 0:
@@ -110,7 +110,7 @@ def explain_agency(evaluation: Evaluation, a: int) -> Explanation:
         score=score,
         rank=None if pd.isna(row["rank"]) else int(row["rank"]),
         tier=tier,
-        tier_by_score=row["tier_by_score"],
+        tier_by_score=None if pd.isna(row["tier_by_score"]) else str(row["tier_by_score"]),
         tier_reasons=evaluation.tier_reasons[a],
         dimensions={d.id: _num(s.dimension_scores[a, k]) for k, d in enumerate(fw.dimensions)},
         indicators=lines,
