@@ -218,34 +218,41 @@ class Evaluator:
         tier_ids = np.array([t.id for t in framework.tiers] + [""], dtype=object)
         submitted = np.asarray(cube.submitted[:, month_idx].any(axis=1), dtype=bool)
         flags = _flags(framework, scores, submitted, outcome.flags)
-        table = pd.DataFrame(
+
+        def tiers_named(positions: np.ndarray) -> pd.Series:
+            return pd.Series(
+                np.where(positions == NO_TIER, None, tier_ids[positions]), dtype=object
+            )
+
+        head = pd.DataFrame(
             {
                 "agency_code": cube.agencies["code"],
                 "agency_name": cube.agencies["name"],
                 "agency_type": types,
                 "period": period.label,
                 "score": overall,
-                "rank": rank,
-                "rank_in_type": rank_within(overall, types),
-                "rank_change": previous - rank,
-                "tier": np.where(outcome.final == NO_TIER, None, tier_ids[outcome.final]),
+                "rank": pd.array(rank, dtype="Int64"),
+                "rank_in_type": pd.array(rank_within(overall, types), dtype="Int64"),
+                "rank_change": pd.array(previous - rank, dtype="Int64"),
+                "tier": tiers_named(outcome.final),
                 "flags": flags,
             }
         )
-        for d, dim in enumerate(framework.dimensions):
-            table[f"dim.{dim.id}"] = scores.dimension_scores[:, d]
-        for j, ind in enumerate(framework.indicators):
-            table[f"ind.{ind.id}"] = scores.indicator_scores[:, j]
-        for j, ind in enumerate(framework.indicators):
-            table[f"raw.{ind.id}"] = scores.values[:, j]
-        for column in ("rank", "rank_in_type", "rank_change"):
-            table[column] = table[column].astype("Int64")
-        table["agency_name_zh"] = cube.agencies["name_zh"]
-        by_score: list[str | None] = [
-            None if t == NO_TIER else tier_ids[t] for t in outcome.by_score
-        ]
-        table["tier_by_score"] = by_score
-        table["tier_reasons"] = ["; ".join(r) for r in outcome.reasons]
+        ids = [i.id for i in framework.indicators]
+        numbers = pd.DataFrame(
+            np.hstack([scores.dimension_scores, scores.indicator_scores, scores.values]),
+            columns=[f"dim.{d.id}" for d in framework.dimensions]
+            + [f"ind.{i}" for i in ids]
+            + [f"raw.{i}" for i in ids],
+        )
+        tail = pd.DataFrame(
+            {
+                "agency_name_zh": cube.agencies["name_zh"],
+                "tier_by_score": tiers_named(outcome.by_score),
+                "tier_reasons": ["; ".join(r) for r in outcome.reasons],
+            }
+        )
+        table = pd.concat([head, numbers, tail], axis=1)
         return Evaluation(
             framework=framework,
             period=period,
@@ -265,22 +272,27 @@ def _flags(
 ) -> list[str]:
     """Short machine-readable flags per agency, `; `-separated."""
     ids = [i.id for i in framework.indicators]
-    out = []
-    for a in range(len(submitted)):
-        items: list[str] = []
-        if not submitted[a]:
-            items.append("no_submission")
-        if np.isnan(scores.overall[a]):
-            items.append("not_scored")
-        status = scores.status[a]
-        for j in np.flatnonzero(status == NO_ACTIVITY):
-            items.append(f"no_activity:{ids[j]}")
-        for j in np.flatnonzero(status == MISSING):
-            kind = "imputed" if scores.imputed[a, j] else "missing"
-            items.append(f"{kind}:{ids[j]}")
-        items.extend(tier_flags[a])
-        out.append("; ".join(items))
-    return out
+    # Tokens are built per column (vectorised); only the final join walks the rows.
+    columns = [
+        np.where(~submitted, "no_submission", ""),
+        np.where(np.isnan(scores.overall), "not_scored", ""),
+    ]
+    for j, name in enumerate(ids):
+        status = scores.status[:, j]
+        columns.append(np.where(status == NO_ACTIVITY, f"no_activity:{name}", ""))
+        missing = status == MISSING
+        columns.append(
+            np.where(
+                missing & scores.imputed[:, j],
+                f"imputed:{name}",
+                np.where(missing, f"missing:{name}", ""),
+            )
+        )
+    tokens = np.stack(columns, axis=1).tolist()
+    return [
+        "; ".join([t for t in row if t] + list(extra))
+        for row, extra in zip(tokens, tier_flags, strict=True)
+    ]
 
 
 def evaluate(

@@ -120,9 +120,17 @@ def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFra
             f"{months_col[row]}; expected one row per agency-month"
         )
     values = np.full((len(fields), len(table), len(months)), np.nan)
-    for f, field_id in enumerate(fields):
-        if field_id not in figures.columns:
+    present = [f for f in fields if f in figures.columns]
+    numeric = [f for f in present if pd.api.types.is_numeric_dtype(figures[f].dtype)]
+    if numeric:
+        # Numeric columns need no cell-by-cell check: one block copy.
+        block = figures[numeric].to_numpy(dtype=float, na_value=np.nan).T
+        positions = np.array([fields.index(f) for f in numeric])
+        values[positions[:, None], agency_idx[None, :], month_idx[None, :]] = block
+    for field_id in present:
+        if field_id in numeric:
             continue
+        f = fields.index(field_id)
         cells: pd.Series = figures[field_id]
         numbers: pd.Series = pd.to_numeric(cells, errors="coerce")
         bad = numbers.isna().to_numpy() & cells.notna().to_numpy()
