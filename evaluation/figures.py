@@ -45,8 +45,8 @@ class FigureCube:
 
     def month_index(self, months: tuple[str, ...]) -> np.ndarray:
         """Positions of the given months that the cube holds."""
-        index = pd.Index(self.months).get_indexer(pd.Index(list(months)))
-        return index[index >= 0]
+        position = {m: i for i, m in enumerate(self.months)}
+        return np.array([position[m] for m in months if m in position], dtype=int)
 
     def field(self, field_id: str, month_idx: np.ndarray) -> np.ndarray:
         """One field over the chosen months: (agencies, months)."""
@@ -121,7 +121,8 @@ def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFra
         )
     values = np.full((len(fields), len(table), len(months)), np.nan)
     present = [f for f in fields if f in figures.columns]
-    numeric = [f for f in present if pd.api.types.is_numeric_dtype(figures[f].dtype)]
+    dtypes = figures.dtypes
+    numeric = [f for f in present if pd.api.types.is_numeric_dtype(dtypes[f])]
     if numeric:
         # Numeric columns need no cell-by-cell check: one block copy.
         block = figures[numeric].to_numpy(dtype=float, na_value=np.nan).T

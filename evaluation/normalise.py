@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
 Normaliser = Callable[[np.ndarray, bool, float, float | None, float | None], np.ndarray]
 
@@ -45,7 +44,7 @@ def rank(
     if n == 1:
         return np.full(1, scale)
     keyed = values if higher else -values
-    ranks = pd.Series(keyed).rank(method="min").to_numpy()
+    ranks = np.searchsorted(np.sort(keyed), keyed, side="left") + 1.0
     return (ranks - 1.0) / (n - 1.0) * scale
 
 
