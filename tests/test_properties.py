@@ -106,7 +106,11 @@ class FrameworkSpec:
         for tier_id, floor, share in zip(
             TIER_IDS, TIER_FLOORS, self.max_shares + (None,), strict=True
         ):
-            tier: dict[str, Any] = {"id": tier_id, "label": tier_id, "min_score": floor * self.scale}
+            tier: dict[str, Any] = {
+                "id": tier_id,
+                "label": tier_id,
+                "min_score": floor * self.scale,
+            }
             if share is not None:
                 tier["max_share"] = share
             tiers.append(tier)
@@ -218,9 +222,7 @@ def framework_specs(
     rules: list[dict[str, Any]] = []
     if red_lines:
         if draw(st.booleans()):
-            rules.append(
-                {"field": "events", "above": 0, "cap": draw(st.sampled_from(("C", "D")))}
-            )
+            rules.append({"field": "events", "above": 0, "cap": draw(st.sampled_from(("C", "D")))})
         if draw(st.booleans()):
             rules.append({"no_submission": True, "cap": draw(st.sampled_from(("B", "D")))})
         if draw(st.booleans()):
@@ -472,11 +474,7 @@ def test_without_quotas_or_red_lines_a_higher_score_never_gets_a_worse_tier(case
 @given(case=cases(quotas=True))
 def test_a_tier_with_a_quota_never_holds_more_than_its_share(case: Case) -> None:
     table = scored(case.run().table)
-    groups = (
-        table.groupby("agency_type")
-        if case.spec.quota_scope == "type"
-        else [("all", table)]
-    )
+    groups = table.groupby("agency_type") if case.spec.quota_scope == "type" else [("all", table)]
     for _, group in groups:
         n = len(group)
         for tier_id, share in zip(TIER_IDS, case.spec.max_shares, strict=False):

@@ -1,0 +1,227 @@
+"""The command line, run as a user would: real files, a real subprocess for the exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from evaluation.cli import main, score_columns
+from evaluation.framework import load_framework
+from tests.conftest import SMALL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    """A framework, agencies and figures written to disk."""
+    (tmp_path / "fw.yaml").write_text(SMALL, encoding="utf-8")
+    pd.DataFrame(
+        {
+            "code": ["B1", "B2", "T1"],
+            "name": ["Bank one", "Bank two", "Tel"],
+            "name_zh": ["一行", "二行", "电信"],
+            "type": ["bank", "bank", "telecom"],
+        }
+    ).to_csv(tmp_path / "agencies.csv", index=False)
+    pd.DataFrame(
+        [
+            {"agency_code": "B1", "period": "2026-09", "loss": 100, "frozen": 10, "orders": 5},
+            {"agency_code": "B1", "period": "2026-10", "loss": 100, "frozen": 40, "orders": 50},
+            {"agency_code": "B2", "period": "2026-10", "loss": 100, "frozen": 20, "orders": 90},
+            {"agency_code": "T1", "period": "2026-10", "minutes": 6, "orders": 30},
+        ]
+    ).to_csv(tmp_path / "figures.csv", index=False)
+    return {
+        "fw": tmp_path / "fw.yaml",
+        "agencies": tmp_path / "agencies.csv",
+        "figures": tmp_path / "figures.csv",
+        "dir": tmp_path,
+    }
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m evaluation` in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "evaluation", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_the_shipped_framework() -> None:
+    result = run("check", "indicators.yaml")
+    assert result.returncode == 0
+    fingerprint = load_framework(ROOT / "indicators.yaml").fingerprint
+    assert "indicators.yaml is valid" in result.stdout and fingerprint in result.stdout
+
+
+def test_check_a_bad_file_lists_problems_and_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.replace("weight: 60", 'weight: "high"'), encoding="utf-8")
+    result = run("check", str(bad))
+    assert result.returncode == 2
+    assert (
+        'bad.yaml line 15, dimensions[0].weight: expected a number >= 0, got "high"'
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_score_csv_has_the_documented_columns(files: dict[str, Path]) -> None:
+    out = files["dir"] / "out.csv"
+    code = main(
+        [
+            "score",
+            "--indicators",
+            str(files["fw"]),
+            "--agencies",
+            str(files["agencies"]),
+            "--figures",
+            str(files["figures"]),
+            "--period",
+            "2026-10",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    table = pd.read_csv(out, keep_default_na=False, dtype=str)
+    assert list(table.columns) == score_columns(load_framework(files["fw"]))
+    assert list(table.columns[:10]) == [
+        "agency_code",
+        "agency_name",
+        "agency_type",
+        "period",
+        "score",
+        "rank",
+        "rank_in_type",
+        "rank_change",
+        "tier",
+        "flags",
+    ]
+    b1 = table.set_index("agency_code").loc["B1"]
+    # freeze 0.4 -> 80; speed missing -> 0 (missing: zero); money 40; orders 50 -> 50.
+    assert float(b1["score"]) == pytest.approx(0.6 * 40 + 0.4 * 50)
+    assert b1["raw.freeze_rate"] == "0.4"
+    assert table.set_index("agency_code").loc["T1", "ind.freeze_rate"] == ""  # not applicable
+
+
+def test_score_json_carries_fingerprint_and_explanations(files: dict[str, Path]) -> None:
+    result = run(
+        "score",
+        "--indicators",
+        str(files["fw"]),
+        "--agencies",
+        str(files["agencies"]),
+        "--figures",
+        str(files["figures"]),
+        "--period",
+        "2026-10",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["framework"]["fingerprint"] == load_framework(files["fw"]).fingerprint
+    first = data["results"][0]
+    assert first["explanation"]["agency_code"] == first["agency_code"]
+    assert {"indicators", "opportunities", "summary"} <= set(first["explanation"])
+
+
+def test_score_reads_xlsx_figures(files: dict[str, Path]) -> None:
+    figures = pd.read_csv(files["figures"])
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(figures.columns))
+    for values in figures.itertuples(index=False):
+        sheet.append([None if pd.isna(v) else v for v in values])
+    xlsx = files["dir"] / "figures.xlsx"
+    book.save(xlsx)
+    from_xlsx, from_csv = files["dir"] / "x.csv", files["dir"] / "c.csv"
+    common = [
+        "score",
+        "--indicators",
+        str(files["fw"]),
+        "--agencies",
+        str(files["agencies"]),
+        "--period",
+        "2026-10",
+    ]
+    assert main([*common, "--figures", str(xlsx), "--out", str(from_xlsx)]) == 0
+    assert main([*common, "--figures", str(files["figures"]), "--out", str(from_csv)]) == 0
+    assert from_xlsx.read_text() == from_csv.read_text()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--period": "2026-13"}, 'expected a month "YYYY-MM", a quarter "YYYY-Qn" or a year'),
+        ({"--figures": "missing.csv"}, "file not found"),
+        ({"--agencies": "fw"}, "expected a .csv or .xlsx file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    files: dict[str, Path], change: dict[str, str], message: str
+) -> None:
+    args = {
+        "--indicators": str(files["fw"]),
+        "--agencies": str(files["agencies"]),
+        "--figures": str(files["figures"]),
+        "--period": "2026-10",
+    }
+    for key, value in change.items():
+        args[key] = str(files[value]) if value in files else value
+    result = run("score", *[x for pair in args.items() for x in pair])
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_text_in_figures_exits_2(files: dict[str, Path]) -> None:
+    figures = pd.read_csv(files["figures"], dtype=str)
+    figures.loc[2, "frozen"] = "lots"
+    figures.to_csv(files["figures"], index=False)
+    result = run(
+        "score",
+        "--indicators",
+        str(files["fw"]),
+        "--agencies",
+        str(files["agencies"]),
+        "--figures",
+        str(files["figures"]),
+        "--period",
+        "2026-10",
+    )
+    assert result.returncode == 2
+    assert 'figures row 3, frozen: expected a number, got "lots"' in result.stderr
+
+
+def test_weights_suggest_prints_shares(files: dict[str, Path]) -> None:
+    result = run(
+        "weights",
+        "suggest",
+        "--method",
+        "critic",
+        "--indicators",
+        str(files["fw"]),
+        "--agencies",
+        str(files["agencies"]),
+        "--figures",
+        str(files["figures"]),
+        "--period",
+        "2026-10",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "CRITIC" in result.stdout and "freeze_rate" in result.stdout
+    assert "current" in result.stdout and "suggested" in result.stdout
