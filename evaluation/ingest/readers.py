@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -16,19 +17,24 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{file}: file not found")
+    return read_table_bytes(file.read_bytes(), file.name, sheet)
+
+
+def read_table_bytes(raw: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
+    """Read the bytes of a CSV or XLSX file named `name` as text cells."""
+    file = Path(name)
     suffix = file.suffix.lower()
     if suffix == ".csv":
-        raw = file.read_bytes()
         for encoding in CSV_ENCODINGS:
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
             return _csv_text(text, file.name)
-        raise InputError(f"{file.name}: expected UTF-8 or GBK text, found neither")
+        raise InputError(f"{name}: expected UTF-8 or GBK text, found neither")
     if suffix == ".xlsx":
-        return _xlsx(file, sheet)
-    raise InputError(f"{file.name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
+        return _xlsx(BytesIO(raw), file.name, sheet)
+    raise InputError(f"{name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
 
 
 def _csv_text(text: str, name: str) -> pd.DataFrame:
@@ -44,21 +50,19 @@ def _csv_text(text: str, name: str) -> pd.DataFrame:
     return _clean(frame)
 
 
-def _xlsx(file: Path, sheet: str | None) -> pd.DataFrame:
+def _xlsx(data: BytesIO, name: str, sheet: str | None) -> pd.DataFrame:
     """Read the named sheet, else `figures`, else the first; formulas are not evaluated."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(file, read_only=True, data_only=False)
+        book = load_workbook(data, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken archive
-        raise InputError(
-            f"{file.name}: not a readable XLSX workbook ({type(exc).__name__})"
-        ) from None
+        raise InputError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
     try:
         names = book.sheetnames
         wanted = sheet or ("figures" if "figures" in names else names[0])
         if wanted not in names:
-            raise InputError(f'{file.name}: no sheet named "{wanted}"; found {", ".join(names)}')
+            raise InputError(f'{name}: no sheet named "{wanted}"; found {", ".join(names)}')
         rows = [
             ["" if v is None else str(v) for v in row]
             for row in book[wanted].iter_rows(values_only=True)
@@ -67,7 +71,7 @@ def _xlsx(file: Path, sheet: str | None) -> pd.DataFrame:
         book.close()
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
-        raise InputError(f"{file.name}: the sheet {wanted} is empty")
+        raise InputError(f"{name}: the sheet {wanted} is empty")
     header, body = rows[0], rows[1:]
     width = len(header)
     return _clean(

@@ -1,0 +1,17 @@
+"""Settings: every environment variable the product reads, with its default and meaning."""
+
+from __future__ import annotations
+
+import os
+
+SETTINGS: tuple[tuple[str, str, str], ...] = (
+    ("INDICATORS_FILE", "indicators.yaml", "path of the framework file"),
+)
+
+
+def setting(name: str) -> str:
+    """The value of a setting: the environment variable, else its default."""
+    for key, default, _help in SETTINGS:
+        if key == name:
+            return os.environ.get(key, default)
+    raise KeyError(f"unknown setting {name!r}; valid: {', '.join(k for k, _, _ in SETTINGS)}")

@@ -1,0 +1,1 @@
+"""Streamlit pages and components: read widgets, call one service, render."""
