@@ -198,7 +198,12 @@ class Evaluator:
     def ranks(self, period: Period) -> np.ndarray:
         """Overall ranks of a period (used for the change against the previous period)."""
         if period.label not in self._ranks:
-            self._ranks[period.label] = competition_rank(self.scores(period).overall)
+            month_idx = self.cube.month_index(period.months)
+            if not self.cube.submitted[:, month_idx].any():
+                # A period nobody reported for was not evaluated: nobody was ranked in it.
+                self._ranks[period.label] = np.full(len(self.cube.agencies), np.nan)
+            else:
+                self._ranks[period.label] = competition_rank(self.scores(period).overall)
         return self._ranks[period.label]
 
     def evaluate(self, period: str | Period) -> Evaluation:

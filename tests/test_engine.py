@@ -461,3 +461,9 @@ def test_every_evaluation_carries_the_fingerprint(small: Framework) -> None:
     ev = evaluate(small, pd.DataFrame([fig("B1", "2026-01", orders=1)]), BANKS, "2026-01")
     assert ev.fingerprint == small.fingerprint and len(ev.fingerprint) == 64
     assert not np.isnan(ev.table["score"]).all()
+
+
+def test_no_rank_change_when_the_previous_period_has_no_figures(small: Framework) -> None:
+    figures = pd.DataFrame([fig("B1", "2026-09", orders=10), fig("B2", "2026-09", orders=20)])
+    table = evaluate(small, figures, BANKS, "2026-09").table
+    assert table["rank_change"].isna().all()
