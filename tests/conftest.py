@@ -91,3 +91,70 @@ def agencies_frame(rows: list[tuple[str, str]]) -> pd.DataFrame:
 def figures_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Figures from dicts with agency_code, period and fields."""
     return pd.DataFrame(rows)
+
+
+# -- databases --------------------------------------------------------------------------------
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_url_or_skip() -> str:
+    """The PostgreSQL URL for tests; skip (or fail under REQUIRE_POSTGRES=1) when unreachable."""
+    import os
+
+    import sqlalchemy
+
+    url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    try:
+        probe = sqlalchemy.create_engine(url)
+        with probe.connect():
+            pass
+        probe.dispose()
+    except sqlalchemy.exc.OperationalError as exc:
+        reason = f"PostgreSQL at {url} is not reachable: {exc.orig}"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A migrated, empty database URL: a SQLite file, or a fresh PostgreSQL schema."""
+    import uuid
+
+    import sqlalchemy
+
+    from evaluation.storage.db import make_engine, upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    base = postgres_url_or_skip()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str):  # type: ignore[no-untyped-def]
+    """An engine on the migrated test database."""
+    from evaluation.storage.db import make_engine
+
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()

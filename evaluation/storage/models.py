@@ -1,0 +1,95 @@
+"""Tables. Nothing is updated in place except a submission's status (current -> superseded)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
+
+
+class Agency(SQLModel, table=True):
+    """A ranked unit."""
+
+    __tablename__ = "agencies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+    type: str = Field(max_length=60)
+    active: bool = Field(default=True)
+    synthetic: bool = Field(default=False)
+
+
+class Submission(SQLModel, table=True):
+    """One version of one agency's figures for one month."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "period", "version", name="uq_submission_version"),
+        # At most one current version per agency-month, enforced by the database itself.
+        Index(
+            "uq_submission_current",
+            "agency_id",
+            "period",
+            unique=True,
+            sqlite_where=text("status = 'current'"),
+            postgresql_where=text("status = 'current'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agencies.id", index=True)
+    period: str = Field(max_length=7, index=True)
+    version: int
+    status: str = Field(default="current", max_length=12)
+    uploaded_by: str = Field(max_length=120)
+    on_behalf_of: str = Field(default="", max_length=120)
+    uploaded_at: datetime = Field(default_factory=utcnow)
+    source_file: str = Field(default="", max_length=255)
+    sha256: str = Field(default="", max_length=64)
+    note: str = Field(default="", max_length=500)
+    restored_from: int | None = Field(default=None)
+
+
+class FigureValue(SQLModel, table=True):
+    """One raw figure of one submission."""
+
+    __tablename__ = "figure_values"
+
+    submission_id: int = Field(foreign_key="submissions.id", primary_key=True)
+    field: str = Field(max_length=80, primary_key=True)
+    value: float
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only log of who did what, when."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=60, index=True)
+    details: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class PublishedEvaluation(SQLModel, table=True):
+    """An immutable snapshot of a published period."""
+
+    __tablename__ = "published_evaluations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=7, index=True)
+    fingerprint: str = Field(max_length=64)
+    framework_text: str = Field(sa_column=Column(Text, nullable=False))
+    submission_ids: str = Field(sa_column=Column(Text, nullable=False))
+    results: str = Field(sa_column=Column(Text, nullable=False))
+    published_by: str = Field(max_length=120)
+    published_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,248 @@
+"""Repository functions: the only place that reads and writes the tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from evaluation.errors import StorageError
+from evaluation.storage.models import Agency, AuditEvent, FigureValue, Submission, utcnow
+
+RETRIES = 5
+
+
+@dataclass(frozen=True)
+class UploadMeta:
+    """Who uploaded what: recorded on every submission made by one upload."""
+
+    uploaded_by: str
+    source_file: str = ""
+    sha256: str = ""
+    note: str = ""
+    on_behalf_of: str = ""
+
+
+def add_agencies(engine: Engine, agencies: pd.DataFrame, synthetic: bool = False) -> int:
+    """Insert agencies whose code is new; returns how many were added."""
+    with engine.begin() as conn:
+        known = set(conn.execute(select(Agency.code)).scalars())
+        rows = [
+            {
+                "code": str(r["code"]),
+                "name": str(r["name"]),
+                "name_zh": str(r.get("name_zh") or ""),
+                "type": str(r["type"]),
+                "active": True,
+                "synthetic": synthetic,
+            }
+            for r in agencies.to_dict("records")
+            if str(r["code"]) not in known
+        ]
+        if rows:
+            conn.execute(insert(Agency), rows)
+            _audit(conn, "system", "agencies.add", {"codes": [r["code"] for r in rows]})
+    return len(rows)
+
+
+def agencies(engine: Engine) -> pd.DataFrame:
+    """Every agency: code, name, name_zh, type, active, synthetic."""
+    query = select(
+        Agency.code, Agency.name, Agency.name_zh, Agency.type, Agency.active, Agency.synthetic
+    ).order_by(Agency.code)
+    with engine.connect() as conn:
+        return pd.DataFrame(
+            conn.execute(query).mappings().all(),
+            columns=["code", "name", "name_zh", "type", "active", "synthetic"],
+        )
+
+
+def commit_figures(engine: Engine, figures: pd.DataFrame, meta: UploadMeta) -> list[int]:
+    """Store every row (agency_code, period, fields...) as a new current version, all or nothing.
+
+    The previous current version of each agency-month becomes superseded. When a concurrent
+    upload takes the same version number first, the whole transaction is retried on top of it,
+    so both uploads end up in the history and exactly one is current.
+    """
+    for attempt in range(RETRIES):
+        try:
+            with engine.begin() as conn:
+                return _commit(conn, figures, meta)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == RETRIES - 1:
+                raise StorageError(
+                    f"could not store the upload after {RETRIES} attempts: "
+                    f"{type(exc.orig).__name__}"
+                ) from exc
+    raise AssertionError("unreachable")
+
+
+def _commit(conn, figures: pd.DataFrame, meta: UploadMeta) -> list[int]:
+    """One attempt at storing an upload inside an open transaction."""
+    ids = dict(conn.execute(select(Agency.code, Agency.id)).all())
+    unknown = sorted(set(figures["agency_code"]) - set(ids))
+    if unknown:
+        raise StorageError(f"unknown agency code {', '.join(map(str, unknown))}")
+    keys = [(ids[c], p) for c, p in zip(figures["agency_code"], figures["period"], strict=True)]
+    agency_ids = sorted({a for a, _ in keys})
+    periods = sorted({p for _, p in keys})
+    latest = {
+        (a, p): v
+        for a, p, v in conn.execute(
+            select(Submission.agency_id, Submission.period, func.max(Submission.version))
+            .where(Submission.agency_id.in_(agency_ids))
+            .where(Submission.period.in_(periods))
+            .group_by(Submission.agency_id, Submission.period)
+        ).all()
+    }
+    now = utcnow()
+    for agency_id, period in keys:
+        conn.execute(
+            update(Submission)
+            .where(Submission.agency_id == agency_id)
+            .where(Submission.period == period)
+            .where(Submission.status == "current")
+            .values(status="superseded")
+        )
+    rows = [
+        {
+            "agency_id": a,
+            "period": p,
+            "version": latest.get((a, p), 0) + 1,
+            "status": "current",
+            "uploaded_by": meta.uploaded_by,
+            "on_behalf_of": meta.on_behalf_of,
+            "uploaded_at": now,
+            "source_file": meta.source_file,
+            "sha256": meta.sha256,
+            "note": meta.note,
+        }
+        for a, p in keys
+    ]
+    new_ids = list(conn.execute(insert(Submission).returning(Submission.id), rows).scalars())
+    fields = [c for c in figures.columns if c not in ("agency_code", "period")]
+    values = figures[fields].to_numpy(dtype=float, na_value=float("nan"))
+    figure_rows = [
+        {"submission_id": sid, "field": field, "value": float(v)}
+        for sid, row in zip(new_ids, values, strict=True)
+        for field, v in zip(fields, row, strict=True)
+        if v == v
+    ]
+    if figure_rows:
+        conn.execute(insert(FigureValue), figure_rows)
+    _audit(
+        conn,
+        meta.uploaded_by,
+        "upload",
+        {
+            "file": meta.source_file,
+            "sha256": meta.sha256,
+            "rows": len(rows),
+            "on_behalf_of": meta.on_behalf_of,
+            "submission_ids": new_ids,
+        },
+    )
+    return new_ids
+
+
+def current_figures(engine: Engine, months: Iterable[str] | None = None) -> pd.DataFrame:
+    """Current figures as the engine reads them: agency_code, period, one column per field."""
+    query = (
+        select(Agency.code, Submission.period, FigureValue.field, FigureValue.value)
+        .join(Submission, Submission.agency_id == Agency.id)
+        .join(FigureValue, FigureValue.submission_id == Submission.id)
+        .where(Submission.status == "current")
+    )
+    if months is not None:
+        query = query.where(Submission.period.in_(list(months)))
+    with engine.connect() as conn:
+        long = pd.DataFrame(
+            conn.execute(query).all(), columns=["agency_code", "period", "field", "value"]
+        )
+    if long.empty:
+        return pd.DataFrame(columns=["agency_code", "period"])
+    wide = long.pivot(index=["agency_code", "period"], columns="field", values="value")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def history(engine: Engine, agency_code: str, period: str) -> pd.DataFrame:
+    """Every version of one agency-month, newest first, with its figures as JSON."""
+    query = (
+        select(Submission)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(Agency.code == agency_code, Submission.period == period)
+        .order_by(Submission.version.desc())
+    )
+    with engine.connect() as conn:
+        subs = conn.execute(query).mappings().all()
+        values = (
+            conn.execute(
+                select(FigureValue).where(FigureValue.submission_id.in_([s["id"] for s in subs]))
+            )
+            .mappings()
+            .all()
+        )
+    by_sub: dict[int, dict[str, float]] = {}
+    for v in values:
+        by_sub.setdefault(v["submission_id"], {})[v["field"]] = v["value"]
+    return pd.DataFrame(
+        [{**dict(s), "figures": json.dumps(by_sub.get(s["id"], {}), sort_keys=True)} for s in subs]
+    )
+
+
+def restore(engine: Engine, submission_id: int, actor: str) -> int:
+    """Make an old version current again by copying it as a new version."""
+    with engine.connect() as conn:
+        old = (
+            conn.execute(
+                select(Submission, Agency.code)
+                .join(Agency, Agency.id == Submission.agency_id)
+                .where(Submission.id == submission_id)
+            )
+            .mappings()
+            .first()
+        )
+        if old is None:
+            raise StorageError(f"no submission with id {submission_id}")
+        figures: dict[str, float] = dict(
+            conn.execute(
+                select(FigureValue.field, FigureValue.value).where(
+                    FigureValue.submission_id == submission_id
+                )
+            ).all()
+        )
+    frame = pd.DataFrame([{"agency_code": old["code"], "period": old["period"], **figures}])
+    meta = UploadMeta(
+        uploaded_by=actor,
+        source_file=old["source_file"],
+        sha256=old["sha256"],
+        note=f"restored version {old['version']}",
+    )
+    (new_id,) = commit_figures(engine, frame, meta)
+    with engine.begin() as conn:
+        conn.execute(
+            update(Submission).where(Submission.id == new_id).values(restored_from=submission_id)
+        )
+        _audit(conn, actor, "restore", {"from": submission_id, "to": new_id})
+    return new_id
+
+
+def audit_log(engine: Engine) -> pd.DataFrame:
+    """The audit log, oldest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(AuditEvent).order_by(AuditEvent.id)).mappings().all()
+    return pd.DataFrame(rows, columns=["id", "at", "actor", "action", "details"])
+
+
+def _audit(conn, actor: str, action: str, details: dict[str, object]) -> None:
+    """Append one audit event in the caller's transaction."""
+    conn.execute(
+        insert(AuditEvent).values(
+            at=utcnow(), actor=actor, action=action, details=json.dumps(details, ensure_ascii=False)
+        )
+    )

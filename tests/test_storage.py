@@ -1,0 +1,137 @@
+"""The store on SQLite and PostgreSQL: versions, history, restore, all-or-nothing, races."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, select
+
+from evaluation.errors import StorageError
+from evaluation.storage import repository as repo
+from evaluation.storage.db import current_revision, head_revision, make_engine, upgrade
+from evaluation.storage.models import FigureValue, Submission
+
+AGENCIES = pd.DataFrame(
+    {
+        "code": ["BK01", "BK02"],
+        "name": ["Bank one", "Bank two"],
+        "name_zh": ["一行", "二行"],
+        "type": ["bank", "bank"],
+    }
+)
+
+
+def upload(engine: Engine, rows: list[dict[str, object]], who: str = "alice") -> list[int]:
+    """Commit rows as one upload."""
+    return repo.commit_figures(
+        engine, pd.DataFrame(rows), repo.UploadMeta(uploaded_by=who, source_file="f.csv")
+    )
+
+
+def test_the_schema_is_at_head(engine: Engine) -> None:
+    assert current_revision(engine) == head_revision()
+
+
+def test_agencies_are_added_once(engine: Engine) -> None:
+    assert repo.add_agencies(engine, AGENCIES) == 2
+    assert repo.add_agencies(engine, AGENCIES) == 0
+    assert list(repo.agencies(engine)["name_zh"]) == ["一行", "二行"]
+
+
+def test_a_new_upload_supersedes_and_keeps_history(engine: Engine) -> None:
+    repo.add_agencies(engine, AGENCIES)
+    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "loss": 100.0, "frozen": 10.0}])
+    upload(
+        engine,
+        [{"agency_code": "BK01", "period": "2026-10", "loss": 100.0, "frozen": 30.0}],
+        who="bob",
+    )
+    current = repo.current_figures(engine)
+    assert current.loc[0, "frozen"] == 30.0 and len(current) == 1
+    history = repo.history(engine, "BK01", "2026-10")
+    assert list(history["version"]) == [2, 1]
+    assert list(history["status"]) == ["current", "superseded"]
+    assert list(history["uploaded_by"]) == ["bob", "alice"]
+
+
+def test_restore_is_a_new_version(engine: Engine) -> None:
+    repo.add_agencies(engine, AGENCIES)
+    (first,) = upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 10.0}])
+    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 99.0}])
+    new = repo.restore(engine, first, "carol")
+    history = repo.history(engine, "BK01", "2026-10")
+    assert list(history["version"]) == [3, 2, 1]
+    assert history.loc[0, "restored_from"] == first and history.loc[0, "id"] == new
+    assert repo.current_figures(engine).loc[0, "frozen"] == 10.0
+    assert "restore" in set(repo.audit_log(engine)["action"])
+
+
+def test_unknown_agency_leaves_nothing_behind(engine: Engine) -> None:
+    repo.add_agencies(engine, AGENCIES)
+    with pytest.raises(StorageError, match="unknown agency code XX"):
+        upload(
+            engine,
+            [
+                {"agency_code": "BK01", "period": "2026-10", "frozen": 1.0},
+                {"agency_code": "XX", "period": "2026-10", "frozen": 1.0},
+            ],
+        )
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Submission)).scalar() == 0
+
+
+def test_a_failure_half_way_leaves_no_trace(engine: Engine) -> None:
+    repo.add_agencies(engine, AGENCIES)
+    upload(engine, [{"agency_code": "BK01", "period": "2026-09", "frozen": 5.0}])
+    # The second row repeats the first agency-month: the database refuses two current
+    # versions, after the first row was already written in the same transaction.
+    with pytest.raises(StorageError):
+        upload(
+            engine,
+            [
+                {"agency_code": "BK02", "period": "2026-10", "frozen": 1.0},
+                {"agency_code": "BK02", "period": "2026-10", "frozen": 2.0},
+            ],
+        )
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Submission)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(FigureValue)).scalar() == 1
+
+
+def test_racing_uploads_both_land_in_history(db_url: str) -> None:
+    engines = [make_engine(db_url) for _ in range(4)]
+    repo.add_agencies(engines[0], AGENCIES)
+    errors: list[BaseException] = []
+
+    def send(i: int) -> None:
+        try:
+            upload(
+                engines[i],
+                [{"agency_code": "BK01", "period": "2026-10", "frozen": float(i)}],
+                who=f"user{i}",
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    history = repo.history(engines[0], "BK01", "2026-10")
+    assert sorted(history["version"]) == [1, 2, 3, 4]
+    assert list(history["status"]).count("current") == 1
+    for e in engines:
+        e.dispose()
+
+
+def test_an_old_database_is_upgraded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")
+    repo.add_agencies(engine, AGENCIES)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert len(repo.agencies(engine)) == 2
