@@ -10,6 +10,9 @@ import pandas as pd
 from evaluation.errors import InputError
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 100_000
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
@@ -20,10 +23,36 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     return read_table_bytes(file.read_bytes(), file.name, sheet)
 
 
-def read_table_bytes(raw: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
-    """Read the bytes of a CSV or XLSX file named `name` as text cells."""
+def read_table_bytes(
+    raw: bytes,
+    name: str,
+    sheet: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> pd.DataFrame:
+    """Read the bytes of a CSV or XLSX file named `name` as text cells, within the limits."""
     file = Path(name)
     suffix = file.suffix.lower()
+    if len(raw) > max_bytes:
+        raise InputError(
+            f"{name}: the file is {len(raw) / 1048576:.1f} MB; the limit is "
+            f"{max_bytes / 1048576:.0f} MB"
+        )
+    if suffix == ".xlsx" and not raw.startswith(ZIP_MAGIC):
+        raise InputError(f"{name}: the name says XLSX but the content is not an Excel workbook")
+    if suffix == ".csv" and (raw.startswith(ZIP_MAGIC) or b"\x00" in raw[:4096]):
+        raise InputError(
+            f"{name}: the name says CSV but the content is binary (an Excel "
+            "workbook saved with the wrong extension?)"
+        )
+    table = _read(raw, file, suffix, sheet)
+    if len(table) > max_rows:
+        raise InputError(f"{name}: {len(table)} rows; the limit is {max_rows}")
+    return table
+
+
+def _read(raw: bytes, file: Path, suffix: str, sheet: str | None) -> pd.DataFrame:
+    """Parse by extension."""
     if suffix == ".csv":
         for encoding in CSV_ENCODINGS:
             try:
@@ -31,10 +60,10 @@ def read_table_bytes(raw: bytes, name: str, sheet: str | None = None) -> pd.Data
             except UnicodeDecodeError:
                 continue
             return _csv_text(text, file.name)
-        raise InputError(f"{name}: expected UTF-8 or GBK text, found neither")
+        raise InputError(f"{file.name}: expected UTF-8 or GBK text, found neither")
     if suffix == ".xlsx":
         return _xlsx(BytesIO(raw), file.name, sheet)
-    raise InputError(f"{name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
+    raise InputError(f"{file.name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
 
 
 def _csv_text(text: str, name: str) -> pd.DataFrame:
