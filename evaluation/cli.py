@@ -7,11 +7,13 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from evaluation import services
 from evaluation.engine import Evaluation, evaluate
 from evaluation.errors import EvaluationError, FrameworkError, InputError
 from evaluation.framework import Framework, load_framework
@@ -91,9 +93,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    """Score a period and write the table as CSV or JSON."""
-    framework, figures, agencies = _inputs(args)
-    evaluation = evaluate(framework, figures, agencies, args.period)
+    """Score a period (from files, or from the database) and write CSV or JSON."""
+    if args.figures is None:
+        framework = load_framework(args.indicators)
+        evaluation = services.stored_evaluation(services.open_store(), framework, args.period)
+    else:
+        if args.agencies is None:
+            raise InputError("--agencies is needed with --figures")
+        framework, figures, agencies = _inputs(args)
+        evaluation = evaluate(framework, figures, agencies, args.period)
     if args.format == "json":
         text = json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2) + "\n"
     else:
@@ -129,6 +137,49 @@ def cmd_weights_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init_db(args: argparse.Namespace) -> int:
+    """Create or upgrade the database."""
+    engine = services.open_store()
+    print(
+        f"database ready at {engine.url.render_as_string(hide_password=True)} "
+        f"(schema {services.schema_revision(engine)})"
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the synthetic Y-city demo data into an empty database."""
+    framework = load_framework(args.indicators)
+    engine = services.open_store()
+    data = services.load_demo(engine, framework, date.today())
+    months = sorted(data.figures["period"].unique())
+    print(
+        f"loaded SYNTHETIC demo data: {len(data.agencies)} agencies, {len(data.figures)} "
+        f"agency-months {months[0]}..{months[-1]}, {len(data.revisions)} revised uploads"
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate a figures file and store it."""
+    framework = load_framework(args.indicators)
+    ids = services.import_file(
+        services.open_store(), framework, Path(args.file), args.user, args.as_agency, date.today()
+    )
+    print(f"stored {len(ids)} agency-month(s) from {Path(args.file).name}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Print every version of one agency-month."""
+    table = services.history(services.open_store(), args.agency, args.period)
+    if table.empty:
+        raise InputError(f"no figures stored for agency {args.agency} and month {args.period}")
+    columns = ["id", "version", "status", "uploaded_by", "uploaded_at", "source_file", "note"]
+    print(table[columns].to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -141,14 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", default="indicators.yaml")
     check.set_defaults(run=cmd_check)
 
-    def data_args(p: argparse.ArgumentParser) -> None:
+    def data_args(p: argparse.ArgumentParser, files_required: bool = True) -> None:
         p.add_argument("--indicators", default="indicators.yaml", help="framework file")
-        p.add_argument("--agencies", required=True, help="CSV/XLSX with code, name, type")
-        p.add_argument("--figures", required=True, help="CSV/XLSX of monthly figures")
+        p.add_argument("--agencies", required=files_required, help="CSV/XLSX with code, name, type")
+        p.add_argument(
+            "--figures",
+            required=files_required,
+            help="CSV/XLSX of monthly figures"
+            + ("" if files_required else "; omitted = the database"),
+        )
         p.add_argument("--period", required=True, help="YYYY-MM, YYYY-Qn or YYYY")
 
     score = sub.add_parser("score", help="score every agency for a period")
-    data_args(score)
+    data_args(score, files_required=False)
     score.add_argument("--out", help="write to this file instead of standard output")
     score.add_argument("--format", choices=("csv", "json"), default="csv")
     score.set_defaults(run=cmd_score)
@@ -159,6 +215,22 @@ def build_parser() -> argparse.ArgumentParser:
     data_args(suggest)
     suggest.add_argument("--method", choices=("entropy", "critic"), default="critic")
     suggest.set_defaults(run=cmd_weights_suggest)
+
+    init_db = sub.add_parser("init-db", help="create or upgrade the database (DATABASE_URL)")
+    init_db.set_defaults(run=cmd_init_db)
+    demo = sub.add_parser("demo", help="load synthetic Y-city demo data into an empty database")
+    demo.add_argument("--indicators", default="indicators.yaml")
+    demo.set_defaults(run=cmd_demo)
+    imp = sub.add_parser("import", help="validate a CSV/XLSX figures file and store it")
+    imp.add_argument("file")
+    imp.add_argument("--as-agency", help="refuse rows of any other agency")
+    imp.add_argument("--user", default="cli", help="recorded as the uploader")
+    imp.add_argument("--indicators", default="indicators.yaml")
+    imp.set_defaults(run=cmd_import)
+    hist = sub.add_parser("history", help="every version of one agency-month")
+    hist.add_argument("agency")
+    hist.add_argument("period")
+    hist.set_defaults(run=cmd_history)
     return parser
 
 

@@ -40,6 +40,15 @@ class InputError(EvaluationError):
 class UploadError(EvaluationError):
     """An uploaded file is refused; carries every (row, column, message) problem."""
 
+    def __init__(self, source: str, problems: list[object]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{source}: {count} problem{'s' if count != 1 else ''}, nothing was stored:\n{lines}"
+        )
+
 
 class StorageError(EvaluationError):
     """The store refused an operation or is not in the expected state."""

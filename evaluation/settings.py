@@ -6,6 +6,11 @@ import os
 
 SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("INDICATORS_FILE", "indicators.yaml", "path of the framework file"),
+    (
+        "DATABASE_URL",
+        "sqlite:///data/evaluation.db",
+        "where figures are stored: a SQLite file, or postgresql+psycopg://user@host/db",
+    ),
 )
 
 

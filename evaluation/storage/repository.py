@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
@@ -61,7 +62,12 @@ def agencies(engine: Engine) -> pd.DataFrame:
         )
 
 
-def commit_figures(engine: Engine, figures: pd.DataFrame, meta: UploadMeta) -> list[int]:
+def commit_figures(
+    engine: Engine,
+    figures: pd.DataFrame,
+    meta: UploadMeta,
+    uploaded_at: list[datetime] | None = None,
+) -> list[int]:
     """Store every row (agency_code, period, fields...) as a new current version, all or nothing.
 
     The previous current version of each agency-month becomes superseded. When a concurrent
@@ -71,7 +77,7 @@ def commit_figures(engine: Engine, figures: pd.DataFrame, meta: UploadMeta) -> l
     for attempt in range(RETRIES):
         try:
             with engine.begin() as conn:
-                return _commit(conn, figures, meta)
+                return _commit(conn, figures, meta, uploaded_at)
         except (IntegrityError, OperationalError) as exc:
             if attempt == RETRIES - 1:
                 raise StorageError(
@@ -81,7 +87,9 @@ def commit_figures(engine: Engine, figures: pd.DataFrame, meta: UploadMeta) -> l
     raise AssertionError("unreachable")
 
 
-def _commit(conn, figures: pd.DataFrame, meta: UploadMeta) -> list[int]:
+def _commit(
+    conn, figures: pd.DataFrame, meta: UploadMeta, uploaded_at: list[datetime] | None
+) -> list[int]:
     """One attempt at storing an upload inside an open transaction."""
     ids = dict(conn.execute(select(Agency.code, Agency.id)).all())
     unknown = sorted(set(figures["agency_code"]) - set(ids))
@@ -116,12 +124,12 @@ def _commit(conn, figures: pd.DataFrame, meta: UploadMeta) -> list[int]:
             "status": "current",
             "uploaded_by": meta.uploaded_by,
             "on_behalf_of": meta.on_behalf_of,
-            "uploaded_at": now,
+            "uploaded_at": now if uploaded_at is None else uploaded_at[k],
             "source_file": meta.source_file,
             "sha256": meta.sha256,
             "note": meta.note,
         }
-        for a, p in keys
+        for k, (a, p) in enumerate(keys)
     ]
     new_ids = list(conn.execute(insert(Submission).returning(Submission.id), rows).scalars())
     fields = [c for c in figures.columns if c not in ("agency_code", "period")]

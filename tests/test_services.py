@@ -1,0 +1,99 @@
+"""Use cases on a real store (SQLite and PostgreSQL): demo load, import, scoring from the store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evaluation import evaluate, load_framework, services
+from evaluation.errors import StorageError, UploadError
+from evaluation.framework import Framework
+from evaluation.storage import repository
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def framework() -> Framework:
+    return load_framework(ROOT / "indicators.yaml")
+
+
+def test_demo_in_the_store_scores_like_the_files(db_url: str, framework: Framework) -> None:
+    engine = services.open_store(db_url)
+    data = services.load_demo(engine, framework, TODAY)
+    stored = (
+        services.stored_evaluation(engine, framework, "2026-10")
+        .table.set_index("agency_code")
+        .sort_index()
+    )
+    direct = (
+        evaluate(framework, data.figures, data.agencies, "2026-10")
+        .table.set_index("agency_code")
+        .sort_index()
+    )
+    pd.testing.assert_series_equal(stored["score"], direct["score"], check_exact=False)
+    assert list(stored["tier"]) == list(direct["tier"])
+    revised = repository.history(engine, "BK02", "2026-09")
+    assert list(revised["status"]) == ["current", "superseded"]
+    with pytest.raises(StorageError, match="already holds agencies"):
+        services.load_demo(engine, framework, TODAY)
+    engine.dispose()
+
+
+def test_import_refuses_a_bad_file_whole(db_url: str, framework: Framework) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    before = repository.current_figures(engine)
+    with pytest.raises(UploadError) as caught:
+        services.import_file(
+            engine, framework, ROOT / "tests/data/uploads/bad.csv", "ann", None, TODAY
+        )
+    assert len(caught.value.problems) == 8
+    pd.testing.assert_frame_equal(repository.current_figures(engine), before)
+    engine.dispose()
+
+
+def test_import_as_agency_and_versions(db_url: str, framework: Framework) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    good = ROOT / "tests/data/uploads/good.csv"
+    with pytest.raises(UploadError, match="you may not submit figures for agency BK02"):
+        services.import_file(engine, framework, good, "bk01-user", "BK01", TODAY)
+    ids = services.import_file(engine, framework, good, "coordinator", None, TODAY)
+    assert len(ids) == 2
+    history = repository.history(engine, "BK01", "2026-09")
+    assert history.loc[0, "uploaded_by"] == "coordinator" and history.loc[0, "version"] == 2
+    assert len(history.loc[0, "sha256"]) == 64
+    engine.dispose()
+
+
+def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "evaluation", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert run("init-db").returncode == 0
+    demo = run("demo")
+    assert demo.returncode == 0 and "SYNTHETIC" in demo.stdout
+    history = run("history", "BK02", "2026年9月")
+    assert history.returncode == 0 and "superseded" in history.stdout
+    score = run("score", "--period", "2026-Q3")
+    assert score.returncode == 0 and score.stdout.count("\n") == 31
+    bad = run("import", "tests/data/uploads/bad.csv")
+    assert bad.returncode == 2 and "8 problems, nothing was stored" in bad.stderr
+    assert "Traceback" not in bad.stderr
