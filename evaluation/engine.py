@@ -215,7 +215,9 @@ class Evaluator:
         overall = scores.overall
         types = cube.types
         rank = competition_rank(overall)
-        self._ranks[period.label] = rank
+        if cube.submitted[:, month_idx].any():
+            # The same rule as ranks(): a period nobody reported for ranks nobody.
+            self._ranks[period.label] = rank
         previous = self.ranks(period.previous())
         outcome = assign_tiers(
             framework, overall, types, red_line_triggers(framework, cube, month_idx, scores)

@@ -452,6 +452,11 @@ class _Checker:
         field_ids = tuple(f.id for f in fields)
         dimensions = self.dimensions(top.get("dimensions"), type_ids, field_ids)
         aggregation = self.aggregation(top.get("aggregation"))
+        if aggregation.geometric_floor > scale:
+            self.problem(
+                ("aggregation", "geometric_floor"),
+                f"expected a number <= scale ({scale:g}), got {aggregation.geometric_floor:g}",
+            )
         missing = "zero"
         if "missing" in top:
             missing = self.choice(top["missing"], ("missing",), MISSING_POLICIES, "policy") or ""

@@ -193,3 +193,10 @@ def test_fields_for_type_lists_only_what_the_type_reports(small_text: str) -> No
     fw = parse_framework(small_text)
     assert fw.fields_for_type("telecom") == ("minutes", "orders")
     assert fw.fields_for_type("bank") == ("loss", "frozen", "minutes", "orders")
+
+
+def test_geometric_floor_above_the_scale_is_refused(small_text: str) -> None:
+    text = small_text + "scale: 10\naggregation: {indicators: geometric, geometric_floor: 50}\n"
+    assert any(
+        "geometric_floor: expected a number <= scale (10), got 50" in p for p in problems(text)
+    )

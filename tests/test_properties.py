@@ -8,6 +8,7 @@ touches exactly one indicator.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, Phase, assume, given, seed, settings
 from hypothesis import strategies as st
 
 from evaluation.engine import Evaluation, Evaluator, evaluate
 from evaluation.framework import Framework, parse_framework
+from evaluation.periods import parse_period
 
 TYPES = ("bank", "tel", "solo")
 MONTHS = ("2026-01", "2026-02", "2026-03")
@@ -132,10 +133,52 @@ class FrameworkSpec:
         }
         if self.red_lines:
             data["red_lines"] = list(self.red_lines)
-        return yaml.safe_dump(data, sort_keys=False)
+        return "\n".join(_yaml_lines(data, 0)) + "\n"
 
     def framework(self, weight_factor: float = 1.0) -> Framework:
-        return parse_framework(self.yaml_text(weight_factor))
+        return _parse(self.yaml_text(weight_factor))
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> Framework:
+    """parse_framework, cached: a property often scores one framework several times."""
+    return parse_framework(text)
+
+
+def _yaml_scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        # PyYAML reads 1e-05 as a string: write such numbers out in full.
+        return text if "e" not in text else f"{value:.20f}"
+    return str(value)
+
+
+def _yaml_lines(value: object, indent: int) -> list[str]:
+    """Block-style YAML for the plain dicts, lists and scalars of a generated framework.
+
+    Written by hand because yaml.safe_dump took a third of the run time.
+    """
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                lines.append(f"{pad}{key}:")
+                lines.extend(_yaml_lines(item, indent + 2))
+            else:
+                lines.append(f"{pad}{key}: {_yaml_scalar(item)}")
+    else:
+        assert isinstance(value, list)
+        for item in value:
+            if not isinstance(item, dict | list):
+                lines.append(f"{pad}- {_yaml_scalar(item)}")
+                continue
+            inner = _yaml_lines(item, indent + 2)
+            lines.append(f"{pad}- {inner[0].lstrip()}")
+            lines.extend(inner[1:])
+    return lines
 
 
 def _indicator_yaml(ind: IndicatorSpec, weight_factor: float) -> dict[str, Any]:
@@ -163,11 +206,10 @@ def indicator_specs(
     draw: st.DrawFn,
     k: int,
     applies_to: bool = True,
-    methods: tuple[str, ...] = ("goalposts", "minmax", "rank", "zscore"),
 ) -> IndicatorSpec:
     ratio = draw(st.booleans())
     direction = draw(st.sampled_from(("higher", "lower")))
-    method = draw(st.sampled_from(methods))
+    method = draw(st.sampled_from(("goalposts", "minmax", "rank", "zscore")))
     # Ratios of figures 0..12 mostly fall in 0..3; single figures in 0..12.
     far = draw(st.sampled_from((0.5, 1.0, 2.0) if ratio else (4.0, 10.0, 30.0)))
     worst, best = (0.0, far) if direction == "higher" else (far, 0.0)
@@ -287,8 +329,8 @@ class Case:
     figures: pd.DataFrame
     period: str
 
-    def run(self, spec: FrameworkSpec | None = None, weight_factor: float = 1.0) -> Evaluation:
-        framework = (spec or self.spec).framework(weight_factor)
+    def run(self, weight_factor: float = 1.0) -> Evaluation:
+        framework = self.spec.framework(weight_factor)
         return evaluate(framework, self.figures, self.agencies, self.period)
 
 
@@ -321,8 +363,8 @@ def test_scores_stay_within_zero_and_the_scale(scale: float, data: st.DataObject
     assert (present <= scale + TOLERANCE).all(), table[columns]
 
 
-def test_generated_frameworks_honour_scale_ten() -> None:
-    """A guard that the scale really reaches the engine (scores would be on 0..100 otherwise)."""
+def test_a_scale_of_ten_reaches_the_scores() -> None:
+    """A fixed example: with `scale: 10` the goalposts give 5 and 10, and tiers follow."""
     spec = FrameworkSpec(
         scale=10.0,
         dimensions=(
@@ -382,9 +424,27 @@ def test_ranks_count_the_agencies_scoring_higher(case: Case) -> None:
 def test_rank_change_is_previous_rank_minus_rank(case: Case) -> None:
     framework = case.spec.framework()
     now = Evaluator(framework, case.figures, case.agencies).evaluate(case.period)
-    previous = evaluate(framework, case.figures, case.agencies, now.period.previous()).table
+    before = now.period.previous()
+    previous = evaluate(framework, case.figures, case.agencies, before).table
     expected = (previous["rank"] - now.table["rank"]).astype("Float64")
+    fields = case.figures.drop(columns=["agency_code", "period"])
+    reported = case.figures["period"].isin(before.months) & fields.notna().any(axis=1)
+    if not reported.any():
+        # Nobody reported in the previous period, so nobody was ranked in it.
+        expected[:] = pd.NA
     assert now.table["rank_change"].astype("Float64").equals(expected)
+
+
+@seed(20261011)
+@settings(SETTINGS, phases=[Phase.explicit, Phase.generate])  # no shrinking: it is a known bug
+@given(case=cases())
+def test_rank_change_does_not_depend_on_the_periods_scored_before(case: Case) -> None:
+    framework = case.spec.framework()
+    evaluator = Evaluator(framework, case.figures, case.agencies)
+    for label in ("2025-12", "2026-01"):
+        in_turn = evaluator.evaluate(label).table
+        alone = evaluate(framework, case.figures, case.agencies, label).table
+        assert in_turn["rank_change"].equals(alone["rank_change"]), label
 
 
 # --- monotonicity ---------------------------------------------------------------------------------
@@ -410,9 +470,10 @@ def monotone_cases(draw: st.DrawFn, direction: str) -> tuple[Case, int, str]:
     figures = draw(figures_frames(spec.fields, len(types)))
     case = Case(spec, agencies_frame(types), figures, draw(st.sampled_from(PERIODS)))
     field = target.fields[0]  # the numerator, or the single field
-    candidates = np.flatnonzero(figures[field].notna().to_numpy())
-    if candidates.size == 0:
-        return case, -1, field
+    reported = figures[field].notna().to_numpy()
+    inside = reported & figures["period"].isin(parse_period(case.period).months).to_numpy()
+    candidates = np.flatnonzero(inside if inside.any() else reported)
+    assume(candidates.size > 0)
     return case, int(draw(st.sampled_from(list(candidates)))), field
 
 
@@ -428,8 +489,6 @@ def test_raising_a_higher_is_better_numerator_never_lowers_the_score(
     pick: tuple[Case, int, str], step: float
 ) -> None:
     case, row, field = pick
-    if row < 0:
-        return
     code = case.figures["agency_code"].iloc[row]
     raised = case.figures.copy()
     raised.loc[raised.index[row], field] += step
@@ -447,8 +506,6 @@ def test_lowering_a_lower_is_better_field_never_lowers_the_score(
     pick: tuple[Case, int, str], factor: float
 ) -> None:
     case, row, field = pick
-    if row < 0:
-        return
     code = case.figures["agency_code"].iloc[row]
     lowered = case.figures.copy()
     lowered.loc[lowered.index[row], field] *= factor
@@ -487,6 +544,10 @@ def test_a_tier_with_a_quota_never_holds_more_than_its_share(case: Case) -> None
                 continue
             held = int((group["tier"] == tier_id).sum())
             assert held <= math.floor(share * n + TOLERANCE), (tier_id, share, n, group)
+    # Whoever ends below the tier its score reached is told why.
+    lowered = table[table["tier"] != table["tier_by_score"]]
+    assert (lowered["tier_reasons"] != "").all(), lowered
+    assert (lowered["tier"] > lowered["tier_by_score"]).all()  # A < B < C < D: only ever down
 
 
 # --- weights are relative -------------------------------------------------------------------------
