@@ -225,3 +225,55 @@ def test_weights_suggest_prints_shares(files: dict[str, Path]) -> None:
     assert result.returncode == 0, result.stderr
     assert "CRITIC" in result.stdout and "freeze_rate" in result.stdout
     assert "current" in result.stdout and "suggested" in result.stdout
+
+
+def test_weights_suggest_reproduces_the_critic_worked_example(tmp_path: Path) -> None:
+    """Diakoulaki, Mavrotas & Papayannakis (1995): 8 alternatives x 3 criteria, all maximised;
+    published weights 0.20222554, 0.48090173, 0.31687273. Min-max scores of the raw values feed
+    CRITIC, which min-max normalises again, so the weights must come out unchanged."""
+    from tests.test_weighting import DIAKOULAKI_1995_MATRIX, DIAKOULAKI_1995_WEIGHTS
+
+    indicators = "\n".join(
+        f"      - {{id: c{k}, label: C{k}, field: x{k}, period_aggregate: sum, "
+        f"direction: higher, normalise: {{method: minmax}}, weight: 1}}"
+        for k in range(3)
+    )
+    (tmp_path / "fw.yaml").write_text(
+        "version: 1\nname: CRITIC example\nagency_types:\n  unit: {label: Unit}\nfields:\n"
+        + "".join(f"  x{k}: {{label: X{k}}}\n" for k in range(3))
+        + "dimensions:\n  - id: all\n    label: All\n    weight: 1\n    indicators:\n"
+        + indicators
+        + "\ntiers:\n  - {id: A, label: A, min_score: 0}\n",
+        encoding="utf-8",
+    )
+    codes = [f"U{i}" for i in range(len(DIAKOULAKI_1995_MATRIX))]
+    pd.DataFrame({"code": codes, "name": codes, "type": "unit"}).to_csv(
+        tmp_path / "agencies.csv", index=False
+    )
+    figures = pd.DataFrame(DIAKOULAKI_1995_MATRIX, columns=["x0", "x1", "x2"])
+    figures.insert(0, "period", "2026-01")
+    figures.insert(0, "agency_code", codes)
+    figures.to_csv(tmp_path / "figures.csv", index=False)
+    from evaluation import evaluate, load_framework
+    from evaluation.suggest import suggest_weights
+
+    framework = load_framework(tmp_path / "fw.yaml")
+    evaluation = evaluate(framework, figures, pd.read_csv(tmp_path / "agencies.csv"), "2026-01")
+    shares = suggest_weights(evaluation, "critic")["suggested_share"].to_numpy()
+    assert shares == pytest.approx(DIAKOULAKI_1995_WEIGHTS, abs=1e-6)
+    result = run(
+        "weights",
+        "suggest",
+        "--method",
+        "critic",
+        "--indicators",
+        str(tmp_path / "fw.yaml"),
+        "--agencies",
+        str(tmp_path / "agencies.csv"),
+        "--figures",
+        str(tmp_path / "figures.csv"),
+        "--period",
+        "2026-01",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "suggested   20.2%" in result.stdout and "suggested   48.1%" in result.stdout

@@ -24,8 +24,8 @@ _DEGENERATE = ("differs between agencies", "perfectly correlated", "spread uneve
 # The paper's illustrative example: 8 alternatives x 3 criteria, all to be maximised. The matrix
 # is as transcribed in quatrope/scikit-criteria, tests/preprocessing/test_weighters.py
 # (test_critic_weight_weights_diakoulaki1995determining), which pins the weights below to
-# numpy's default allclose tolerance. I could not open the paper itself, so its table number is
-# not given here.
+# numpy's default allclose tolerance; the values are checked against that transcription, so no
+# table number of the paper is cited.
 DIAKOULAKI_1995_MATRIX = np.array(
     [
         [61.0, 1.08, 4.33],
