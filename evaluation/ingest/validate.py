@@ -89,17 +89,19 @@ def _key(header: str) -> str:
     return unicodedata.normalize("NFKC", str(header)).strip().casefold()
 
 
-def _number(cell: str, percent_allowed: bool) -> float | None:
-    """Read a number written with thousands separators, full-width digits or (if allowed) %."""
-    text = unicodedata.normalize("NFKC", cell).strip().replace(",", "").replace(" ", "")
-    scale = 1.0
-    if text.endswith("%") and percent_allowed:
-        text, scale = text[:-1], 0.01
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value * scale if np.isfinite(value) else None
+def _parse_column(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers of a column (NaN where empty) and where a non-empty cell is not a number."""
+    text = cells.fillna("").astype(str).str.normalize("NFKC").str.strip()
+    text = text.str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
+    empty = (text == "").to_numpy()
+    scale = np.ones(len(text))
+    if percent_allowed:
+        percent = text.str.endswith("%").to_numpy()
+        text = text.str.rstrip("%")
+        scale = np.where(percent, 0.01, 1.0)
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~empty & ~np.isfinite(values)
+    return np.where(bad | empty, np.nan, values * scale), bad
 
 
 def check_upload(
@@ -147,37 +149,36 @@ def check_upload(
     by_field = {v: k for k, v in mapping.items()}
     units = {f.id: f.unit.lower() for f in framework.fields}
     this_month = f"{today.year:04d}-{today.month:02d}"
-    out = pd.DataFrame(
-        index=range(len(table)), columns=["agency_code", "period", *fields], dtype=object
-    )
+    codes = table[by_field["agency_code"]].fillna("").astype(str).str.strip().tolist()
+    raw_periods = table[by_field["period"]].fillna("").astype(str).str.strip()
+    month_of = {p: parse_month(p) for p in raw_periods.unique()}
+    months = [month_of[p] for p in raw_periods.tolist()]
+    code_column, period_column = by_field["agency_code"], by_field["period"]
     seen: dict[tuple[str, str], int] = {}
-    for i, record in enumerate(table.to_dict("records")):
+    for i, (code, raw_period, month) in enumerate(
+        zip(codes, raw_periods.tolist(), months, strict=True)
+    ):
         row = i + 2
-        code = str(record.get(by_field["agency_code"]) or "").strip()
-        raw_period = str(record.get(by_field["period"]) or "").strip()
         if not code:
-            errors.append(Issue(row, by_field["agency_code"], "empty agency code"))
+            errors.append(Issue(row, code_column, "empty agency code"))
         elif code not in agency_types:
-            errors.append(Issue(row, by_field["agency_code"], f'unknown agency code "{code}"'))
+            errors.append(Issue(row, code_column, f'unknown agency code "{code}"'))
         elif allowed is not None and code not in allowed:
-            errors.append(
-                Issue(row, by_field["agency_code"], f"you may not submit figures for agency {code}")
-            )
-        month = parse_month(raw_period)
+            errors.append(Issue(row, code_column, f"you may not submit figures for agency {code}"))
         if month is None:
             errors.append(
                 Issue(
                     row,
-                    by_field["period"],
-                    f"expected a month like 2026-10, "
-                    f'2026/10, 202610 or 2026年10月, got "{raw_period}"',
+                    period_column,
+                    "expected a month like 2026-10, 2026/10, "
+                    f'202610 or 2026年10月, got "{raw_period}"',
                 )
             )
         elif month >= this_month:
             errors.append(
                 Issue(
                     row,
-                    by_field["period"],
+                    period_column,
                     f"{month} has not ended yet; figures can be uploaded for completed months only",
                 )
             )
@@ -186,36 +187,36 @@ def check_upload(
                 errors.append(
                     Issue(
                         row,
-                        by_field["period"],
+                        period_column,
                         f"agency {code} and month {month} "
                         f"already appear in row {seen[(code, month)]}",
                     )
                 )
             else:
                 seen[(code, month)] = row
-        out.at[i, "agency_code"], out.at[i, "period"] = code, month
-        for field_id in fields:
-            column = by_field.get(field_id)
-            cell = record.get(column) if column else None
-            if cell is None or str(cell).strip() == "":
-                continue
-            value = _number(str(cell), units[field_id] in PERCENT_UNITS)
-            if value is None:
-                errors.append(Issue(row, column or field_id, f'expected a number, got "{cell}"'))
-            elif value < 0:
-                errors.append(
-                    Issue(row, column or field_id, f"expected a number >= 0, got {value:g}")
-                )
-            else:
-                out.at[i, field_id] = value
-    numbers = out[list(fields)].apply(pd.to_numeric, errors="coerce").astype(float)
+    parsed: dict[str, np.ndarray] = {}
+    for field_id in fields:
+        column = by_field.get(field_id)
+        if column is None:
+            parsed[field_id] = np.full(len(table), np.nan)
+            continue
+        cells = table[column]
+        values, bad = _parse_column(cells, units[field_id] in PERCENT_UNITS)
+        for k in np.flatnonzero(bad).tolist():
+            errors.append(Issue(k + 2, column, f'expected a number, got "{cells.iloc[k]}"'))
+        for i in np.flatnonzero(values < 0).tolist():
+            errors.append(Issue(int(i) + 2, column, f"expected a number >= 0, got {values[i]:g}"))
+        parsed[field_id] = np.where(values < 0, np.nan, values)
+    numbers = pd.DataFrame(parsed, columns=list(fields), dtype=float)
+    out = pd.DataFrame(
+        {"agency_code": pd.Series(codes, dtype=object), "period": pd.Series(months, dtype=object)}
+    )
     figures = pd.concat([out[["agency_code", "period"]], numbers], axis=1)
     for f in framework.fields:
         if f.at_most is None:
             continue
         over = (figures[f.id] > figures[f.at_most]).to_numpy()
-        for k in np.flatnonzero(over):
-            i = int(k)
+        for i in np.flatnonzero(over).tolist():
             errors.append(
                 Issue(
                     int(i) + 2,
@@ -244,7 +245,7 @@ def _jumps(
     numerators = {i.numerator: i.denominator for i in framework.indicators if i.is_ratio}
     out: list[Issue] = []
     for i, record in enumerate(figures.to_dict("records")):
-        if not record["period"]:
+        if record["period"] is None or pd.isna(record["period"]):
             continue
         key = (record["agency_code"], _previous_month(record["period"]))
         if key not in before.index:

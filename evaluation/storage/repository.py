@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -15,6 +16,7 @@ from evaluation.errors import StorageError
 from evaluation.storage.models import Agency, AuditEvent, FigureValue, Submission, utcnow
 
 RETRIES = 5
+CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,19 @@ def _commit(
         ).all()
     }
     now = utcnow()
-    for agency_id, period in keys:
-        conn.execute(
-            update(Submission)
-            .where(Submission.agency_id == agency_id)
-            .where(Submission.period == period)
+    wanted = set(keys)
+    current = [
+        sid
+        for sid, a, p in conn.execute(
+            select(Submission.id, Submission.agency_id, Submission.period)
             .where(Submission.status == "current")
-            .values(status="superseded")
-        )
+            .where(Submission.agency_id.in_(agency_ids))
+            .where(Submission.period.in_(periods))
+        ).all()
+        if (a, p) in wanted
+    ]
+    for chunk in _chunks(current, CHUNK):
+        conn.execute(update(Submission).where(Submission.id.in_(chunk)).values(status="superseded"))
     rows = [
         {
             "agency_id": a,
@@ -131,17 +138,27 @@ def _commit(
         }
         for k, (a, p) in enumerate(keys)
     ]
-    new_ids = list(conn.execute(insert(Submission).returning(Submission.id), rows).scalars())
+    new_ids = list(
+        conn.execute(
+            insert(Submission).returning(Submission.id, sort_by_parameter_order=True), rows
+        ).scalars()
+    )
     fields = [c for c in figures.columns if c not in ("agency_code", "period")]
-    values = figures[fields].to_numpy(dtype=float, na_value=float("nan"))
-    figure_rows = [
-        {"submission_id": sid, "field": field, "value": float(v)}
-        for sid, row in zip(new_ids, values, strict=True)
-        for field, v in zip(fields, row, strict=True)
-        if v == v
-    ]
-    if figure_rows:
-        conn.execute(insert(FigureValue), figure_rows)
+    values = figures[fields].to_numpy(dtype=float, na_value=np.nan)
+    present = ~np.isnan(values)
+    sub_ids = np.repeat(np.array(new_ids, dtype=np.int64), len(fields)).reshape(values.shape)
+    names = np.tile(np.array(fields, dtype=object), (len(new_ids), 1))
+    _bulk_figures(
+        conn,
+        list(
+            zip(
+                sub_ids[present].tolist(),
+                names[present].tolist(),
+                values[present].tolist(),
+                strict=True,
+            )
+        ),
+    )
     _audit(
         conn,
         meta.uploaded_by,
@@ -155,6 +172,35 @@ def _commit(
         },
     )
     return new_ids
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _bulk_figures(conn, rows: list[tuple[int, str, float]]) -> None:
+    """Insert figure values fast: COPY on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            with cursor.copy("COPY figure_values (submission_id, field, value) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+    elif conn.dialect.name == "sqlite":
+        cursor = raw.cursor()
+        cursor.executemany(
+            "INSERT INTO figure_values (submission_id, field, value) VALUES (?, ?, ?)", rows
+        )
+        cursor.close()
+    else:
+        conn.execute(
+            insert(FigureValue),
+            [{"submission_id": s, "field": f, "value": v} for s, f, v in rows],
+        )
 
 
 def current_figures(engine: Engine, months: Iterable[str] | None = None) -> pd.DataFrame:
