@@ -16,6 +16,7 @@ import pandas as pd
 from evaluation import services
 from evaluation.engine import Evaluation, evaluate
 from evaluation.errors import EvaluationError, FrameworkError, InputError
+from evaluation.export import to_csv, to_xlsx
 from evaluation.framework import Framework, load_framework
 from evaluation.ingest.readers import read_table
 from evaluation.suggest import EXPLANATIONS, suggest_weights
@@ -180,6 +181,18 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the ranked table of a period from the database as CSV or XLSX."""
+    framework = load_framework(args.indicators)
+    evaluation = services.stored_evaluation(services.open_store(), framework, args.period)
+    columns = score_columns(framework)
+    data = to_xlsx(evaluation, columns) if args.format == "xlsx" else to_csv(evaluation, columns)
+    out = Path(args.out or f"scores-{evaluation.period.label}.{args.format}")
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(evaluation.table)} agencies)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -231,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("agency")
     hist.add_argument("period")
     hist.set_defaults(run=cmd_history)
+    export = sub.add_parser("export", help="the ranked table of a period as CSV or XLSX")
+    export.add_argument("period")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--out", help="file to write (default scores-PERIOD.FORMAT)")
+    export.add_argument("--indicators", default="indicators.yaml")
+    export.set_defaults(run=cmd_export)
     return parser
 
 

@@ -1,0 +1,63 @@
+"""Exports of an evaluation as CSV or formatted XLSX, safe against formula injection."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pandas as pd
+
+from evaluation.engine import Evaluation
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_frame(evaluation: Evaluation, columns: list[str]) -> pd.DataFrame:
+    """The chosen columns, ranked, with every text cell made safe."""
+    table = evaluation.table.sort_values(["rank", "agency_code"], na_position="last")[columns]
+    return table.apply(
+        lambda col: (
+            col.map(safe_cell) if col.dtype == object or pd.api.types.is_string_dtype(col) else col
+        )
+    )
+
+
+def to_csv(evaluation: Evaluation, columns: list[str]) -> bytes:
+    """CSV with a byte-order mark so that Excel opens Chinese names correctly."""
+    return export_frame(evaluation, columns).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(evaluation: Evaluation, columns: list[str]) -> bytes:
+    """A formatted workbook: bold frozen header, two-decimal scores, cells stored as values."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    frame = export_frame(evaluation, columns)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = evaluation.period.label
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        sheet.append([None if pd.isna(v) else v for v in row])
+    for column_cells in sheet.iter_cols(min_row=2):
+        for cell in column_cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            elif isinstance(cell.value, float):
+                cell.number_format = "0.00"
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
