@@ -193,6 +193,51 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Compare with the last publication of the period, then publish a new snapshot."""
+    framework = load_framework(args.indicators)
+    engine = services.open_store()
+    comparison = services.compare_with_published(engine, framework, args.period)
+    if comparison is not None:
+        print(describe_comparison(comparison))
+    published_id = services.publish(engine, framework, args.period, args.user)
+    print(
+        f"published {args.period} as snapshot {published_id} with framework "
+        f"{framework.short_fingerprint}"
+    )
+    return 0
+
+
+def _shown(score: object) -> str:
+    """A score with two decimals, or a dash when there is none."""
+    if not isinstance(score, int | float) or math.isnan(score):
+        return "-"
+    return f"{float(score):.2f}"
+
+
+def describe_comparison(comparison: services.Comparison) -> str:
+    """Plain words: what changed since the last publication."""
+    head = (
+        f"previously published on {comparison.published_at:%Y-%m-%d %H:%M} "
+        f"(snapshot {comparison.published_id})"
+    )
+    if comparison.identical:
+        return head + "; today's data, framework and results are the same"
+    parts = [head + ":"]
+    if comparison.framework_changed:
+        parts.append("  the framework has changed since")
+    if comparison.data_changed:
+        parts.append("  the figures have changed since")
+    for move in comparison.moves.to_dict("records"):
+        parts.append(
+            f"  {move['agency_code']}: score {_shown(move['score_published'])} -> "
+            f"{_shown(move['score_now'])}, "
+            f"rank {move['rank_published']} -> {move['rank_now']}, "
+            f"tier {move['tier_published']} -> {move['tier_now']}"
+        )
+    return "\n".join(parts)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -250,6 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="file to write (default scores-PERIOD.FORMAT)")
     export.add_argument("--indicators", default="indicators.yaml")
     export.set_defaults(run=cmd_export)
+    publish = sub.add_parser("publish", help="publish a period as an immutable snapshot")
+    publish.add_argument("period")
+    publish.add_argument("--user", default="cli", help="recorded as the publisher")
+    publish.add_argument("--indicators", default="indicators.yaml")
+    publish.set_defaults(run=cmd_publish)
     return parser
 
 

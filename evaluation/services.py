@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaluation import demo
@@ -146,3 +148,99 @@ def parse_month_or_error(text: str) -> str:
     if month is None:
         raise InputError(f'expected a month like 2026-10, got "{text}"')
     return month
+
+
+# -- publication ------------------------------------------------------------------------------
+PUBLISHED_COLUMNS = (
+    "agency_code",
+    "agency_name",
+    "agency_type",
+    "score",
+    "rank",
+    "rank_in_type",
+    "rank_change",
+    "tier",
+    "tier_reasons",
+    "flags",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How today's evaluation of a period differs from what was published for it."""
+
+    published_id: int
+    published_at: datetime
+    framework_changed: bool
+    data_changed: bool
+    moves: pd.DataFrame  # agency_code, score/rank/tier then and now, for agencies that moved
+
+    @property
+    def identical(self) -> bool:
+        """True when neither inputs nor results differ."""
+        return not (self.framework_changed or self.data_changed or len(self.moves))
+
+
+def _snapshot(evaluation: Evaluation) -> list[dict[str, object]]:
+    """The published part of an evaluation as JSON-ready records."""
+    table = evaluation.table[list(PUBLISHED_COLUMNS)].astype(object)
+    return [
+        {
+            str(k): (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+            for k, v in row.items()
+        }
+        for row in table.to_dict("records")
+    ]
+
+
+def publish(engine: Engine, framework: Framework, period: str, actor: str) -> int:
+    """Publish the evaluation of a period as an immutable snapshot."""
+    evaluation = stored_evaluation(engine, framework, period)
+    label = evaluation.period.label
+    ids = repository.current_submission_ids(engine, evaluation.period.months)
+    if not ids:
+        raise StorageError(f"no figures are stored for {label}; nothing to publish")
+    record: dict[str, object] = {
+        "period": label,
+        "fingerprint": framework.fingerprint,
+        "framework_text": framework.text,
+        "submission_ids": json.dumps(ids),
+        "results": json.dumps(_snapshot(evaluation), ensure_ascii=False, default=float),
+    }
+    return repository.add_published(engine, record, actor)
+
+
+def compare_with_published(engine: Engine, framework: Framework, period: str) -> Comparison | None:
+    """Today's evaluation of a period against its latest publication; None if never published."""
+    evaluation = stored_evaluation(engine, framework, period)
+    rows = repository.published(engine, evaluation.period.label)
+    if rows.empty:
+        return None
+    latest = rows.iloc[0]
+    then = pd.DataFrame(json.loads(latest["results"])).set_index("agency_code")
+    now = pd.DataFrame(_snapshot(evaluation)).set_index("agency_code")
+    joined = then[["score", "rank", "tier"]].merge(
+        now[["score", "rank", "tier"]],
+        how="outer",
+        left_index=True,
+        right_index=True,
+        suffixes=("_published", "_now"),
+    )
+    score_moved = ~np.isclose(
+        joined["score_published"].astype(float),
+        joined["score_now"].astype(float),
+        atol=1e-9,
+        equal_nan=True,
+    )
+    other_moved = (joined["rank_published"].astype(str) != joined["rank_now"].astype(str)) | (
+        joined["tier_published"].astype(str) != joined["tier_now"].astype(str)
+    )
+    moves = joined[score_moved | other_moved.to_numpy()].reset_index()
+    ids = repository.current_submission_ids(engine, evaluation.period.months)
+    return Comparison(
+        published_id=int(latest["id"]),
+        published_at=latest["published_at"],
+        framework_changed=latest["fingerprint"] != framework.fingerprint,
+        data_changed=json.loads(latest["submission_ids"]) != ids,
+        moves=moves,
+    )

@@ -97,3 +97,32 @@ def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
     bad = run("import", "tests/data/uploads/bad.csv")
     assert bad.returncode == 2 and "8 problems, nothing was stored" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_publish_is_immutable_and_compare_shows_moves(db_url: str, framework: Framework) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    assert services.compare_with_published(engine, framework, "2026-09") is None
+    first = services.publish(engine, framework, "2026-09", "coordinator")
+    same = services.compare_with_published(engine, framework, "2026-09")
+    assert same is not None and same.identical and same.published_id == first
+    snapshot = repository.published(engine, "2026-09").iloc[0]
+    assert snapshot["framework_text"] == framework.text
+    # New figures for one bank: the data changed, and the bank's score moves.
+    services.import_file(engine, framework, ROOT / "tests/data/uploads/good.csv", "c", None, TODAY)
+    changed = services.compare_with_published(engine, framework, "2026-09")
+    assert changed is not None and changed.data_changed and not changed.framework_changed
+    assert {"BK01", "BK02"} <= set(changed.moves["agency_code"])
+    # The published snapshot itself did not change.
+    again = repository.published(engine, "2026-09").iloc[0]
+    assert again["results"] == snapshot["results"]
+    assert "publish" in set(repository.audit_log(engine)["action"])
+    engine.dispose()
+
+
+def test_publishing_an_empty_period_is_refused(db_url: str, framework: Framework) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    with pytest.raises(StorageError, match="no figures are stored for 2020-01"):
+        services.publish(engine, framework, "2020-01", "coordinator")
+    engine.dispose()

@@ -13,7 +13,14 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from evaluation.errors import StorageError
-from evaluation.storage.models import Agency, AuditEvent, FigureValue, Submission, utcnow
+from evaluation.storage.models import (
+    Agency,
+    AuditEvent,
+    FigureValue,
+    PublishedEvaluation,
+    Submission,
+    utcnow,
+)
 
 RETRIES = 5
 CHUNK = 1000
@@ -299,4 +306,54 @@ def _audit(conn, actor: str, action: str, details: dict[str, object]) -> None:
         insert(AuditEvent).values(
             at=utcnow(), actor=actor, action=action, details=json.dumps(details, ensure_ascii=False)
         )
+    )
+
+
+def current_submission_ids(engine: Engine, months: Iterable[str]) -> list[int]:
+    """Ids of the current submissions of the given months, ascending."""
+    query = (
+        select(Submission.id)
+        .where(Submission.status == "current")
+        .where(Submission.period.in_(list(months)))
+        .order_by(Submission.id)
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def add_published(engine: Engine, record: dict[str, object], actor: str) -> int:
+    """Store an immutable published snapshot; returns its id."""
+    with engine.begin() as conn:
+        new_id = conn.execute(
+            insert(PublishedEvaluation).returning(PublishedEvaluation.id),
+            {**record, "published_by": actor, "published_at": utcnow()},
+        ).scalar_one()
+        _audit(
+            conn,
+            actor,
+            "publish",
+            {"period": record["period"], "id": new_id, "fingerprint": record["fingerprint"]},
+        )
+    return int(new_id)
+
+
+def published(engine: Engine, period: str | None = None) -> pd.DataFrame:
+    """Published snapshots (newest first), optionally of one period."""
+    query = select(PublishedEvaluation).order_by(PublishedEvaluation.id.desc())
+    if period is not None:
+        query = query.where(PublishedEvaluation.period == period)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "period",
+            "fingerprint",
+            "framework_text",
+            "submission_ids",
+            "results",
+            "published_by",
+            "published_at",
+        ],
     )
