@@ -17,7 +17,7 @@ from evaluation.engine import Evaluation, evaluate
 from evaluation.errors import FrameworkError, InputError, StorageError, UploadError
 from evaluation.framework import Framework, load_framework
 from evaluation.ingest.readers import read_table_bytes
-from evaluation.ingest.validate import check_upload, parse_month
+from evaluation.ingest.validate import Checked, check_upload, parse_month
 from evaluation.settings import setting
 from evaluation.storage import repository
 from evaluation.storage.db import Engine, current_revision, make_engine, upgrade
@@ -244,3 +244,47 @@ def compare_with_published(engine: Engine, framework: Framework, period: str) ->
         data_changed=json.loads(latest["submission_ids"]) != ids,
         moves=moves,
     )
+
+
+# -- upload preview ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Preview:
+    """What an upload would do, before anything is stored."""
+
+    checked: Checked
+    changes: pd.DataFrame  # agency_code, period, field, current, new, change (new/changed)
+
+
+def preview_upload(
+    engine: Engine,
+    framework: Framework,
+    raw: bytes,
+    name: str,
+    as_agency: str | None,
+    today: date,
+) -> Preview:
+    """Validate a file and list, figure by figure, what it changes against the current data."""
+    table = read_table_bytes(raw, name)
+    known = repository.agencies(engine)
+    types = dict(zip(known["code"], known["type"], strict=True))
+    current = repository.current_figures(engine)
+    checked = check_upload(
+        framework, table, types, today, allowed={as_agency} if as_agency else None, previous=current
+    )
+    new = checked.figures.melt(
+        id_vars=["agency_code", "period"], var_name="field", value_name="new"
+    ).dropna(subset=["new"])
+    if current.empty:
+        old = pd.DataFrame(columns=["agency_code", "period", "field", "current"])
+    else:
+        old = current.melt(
+            id_vars=["agency_code", "period"], var_name="field", value_name="current"
+        ).dropna(subset=["current"])
+    merged = new.merge(old, on=["agency_code", "period", "field"], how="left")
+    merged["change"] = np.where(
+        merged["current"].isna(),
+        "new",
+        np.where(merged["current"] == merged["new"], "unchanged", "changed"),
+    )
+    changes = merged[merged["change"] != "unchanged"].reset_index(drop=True)
+    return Preview(checked, changes[["agency_code", "period", "field", "current", "new", "change"]])

@@ -126,3 +126,40 @@ def test_publishing_an_empty_period_is_refused(db_url: str, framework: Framework
     with pytest.raises(StorageError, match="no figures are stored for 2020-01"):
         services.publish(engine, framework, "2020-01", "coordinator")
     engine.dispose()
+
+
+def test_preview_lists_changes_and_stores_nothing(db_url: str, framework: Framework) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    before = repository.current_figures(engine)
+    raw = (ROOT / "tests/data/uploads/good.csv").read_bytes()
+    preview = services.preview_upload(engine, framework, raw, "good.csv", None, TODAY)
+    assert preview.checked.ok
+    changes = preview.changes.set_index(["agency_code", "field"])
+    assert changes.loc[("BK01", "loss_reported"), "new"] == 1_200_000
+    assert changes.loc[("BK01", "loss_reported"), "change"] == "changed"
+    assert not pd.isna(changes.loc[("BK01", "loss_reported"), "current"])
+    pd.testing.assert_frame_equal(repository.current_figures(engine), before)
+    engine.dispose()
+
+
+def test_template_has_only_the_types_fields_and_reads_back(framework: Framework) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from evaluation.ingest.readers import read_table_bytes
+    from evaluation.ingest.template import template_xlsx
+    from evaluation.ingest.validate import check_upload
+
+    data = template_xlsx(framework, "telecom", "TC01", "2026-10")
+    book = load_workbook(BytesIO(data))
+    assert book.sheetnames == ["figures", "example", "fields"]
+    header = [c.value for c in book["figures"][1]]
+    assert header == ["agency_code", "period", *framework.fields_for_type("telecom")]
+    assert "loss_reported" not in header
+    units = {row[0]: row[3] for row in book["fields"].iter_rows(min_row=2, values_only=True)}
+    assert units["subscribers"] == "count"
+    example = read_table_bytes(data, "template.xlsx", sheet="example")
+    result = check_upload(framework, example, {"TC01": "telecom"}, TODAY)
+    assert result.ok, result.errors

@@ -1,0 +1,47 @@
+"""Upload templates: an XLSX per agency type with only that type's fields."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from evaluation.framework import Framework
+
+EXAMPLE_VALUES = {"CNY": 250000, "count": 120, "minutes": 12.5, "hours": 6, "persons": 50000}
+
+
+def template_xlsx(framework: Framework, agency_type: str, agency_code: str, month: str) -> bytes:
+    """A workbook: `figures` (header only, to fill in), `example` (one filled row), `fields`."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    if agency_type not in framework.type_ids():
+        raise KeyError(
+            f"unknown agency type {agency_type!r}; valid: {', '.join(framework.type_ids())}"
+        )
+    fields = [f for f in framework.fields if f.id in framework.fields_for_type(agency_type)]
+    header = ["agency_code", "period", *[f.id for f in fields]]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "figures"
+    sheet.append(header)
+    for cell, f in zip(sheet[1][2:], fields, strict=True):
+        cell.comment = Comment(f"{f.label} {f.label_zh} ({f.unit})".strip(), "template")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    example = book.create_sheet("example")
+    example.append(header)
+    example.append([agency_code, month, *[EXAMPLE_VALUES.get(f.unit, 100) for f in fields]])
+    described = book.create_sheet("fields")
+    described.append(["field", "label", "label_zh", "unit", "at most", "description"])
+    for f in fields:
+        described.append([f.id, f.label, f.label_zh, f.unit, f.at_most or "", f.description])
+    for ws in (sheet, example, described):
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 50)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
