@@ -171,6 +171,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Make an earlier version current again (as a new version)."""
+    new_id = services.restore(services.open_store(), args.submission_id, args.user)
+    print(f"restored submission {args.submission_id} as new current submission {new_id}")
+    return 0
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     """Print every version of one agency-month."""
     table = services.history(services.open_store(), args.agency, args.period)
@@ -289,6 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("agency")
     hist.add_argument("period")
     hist.set_defaults(run=cmd_history)
+    restore = sub.add_parser("restore", help="make an earlier version current again")
+    restore.add_argument("submission_id", type=int, help="an id shown by history")
+    restore.add_argument("--user", default="cli", help="recorded as the one who restored")
+    restore.set_defaults(run=cmd_restore)
     export = sub.add_parser("export", help="the ranked table of a period as CSV or XLSX")
     export.add_argument("period")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")

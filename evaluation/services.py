@@ -288,3 +288,8 @@ def preview_upload(
     )
     changes = merged[merged["change"] != "unchanged"].reset_index(drop=True)
     return Preview(checked, changes[["agency_code", "period", "field", "current", "new", "change"]])
+
+
+def restore(engine: Engine, submission_id: int, actor: str) -> int:
+    """Make an earlier version of an agency-month current again, as a new version."""
+    return repository.restore(engine, submission_id, actor)

@@ -92,6 +92,13 @@ def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
     assert demo.returncode == 0 and "SYNTHETIC" in demo.stdout
     history = run("history", "BK02", "2026年9月")
     assert history.returncode == 0 and "superseded" in history.stdout
+    oldest = history.stdout.strip().splitlines()[-1].split()[0]
+    restored = run("restore", oldest)
+    assert restored.returncode == 0, restored.stderr
+    after = run("history", "BK02", "2026-09").stdout
+    assert "restored version 1" in after and after.count("superseded") == 2
+    missing = run("restore", "999999")
+    assert missing.returncode == 2 and "no submission with id 999999" in missing.stderr
     score = run("score", "--period", "2026-Q3")
     assert score.returncode == 0 and score.stdout.count("\n") == 31
     bad = run("import", "tests/data/uploads/bad.csv")

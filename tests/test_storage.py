@@ -135,3 +135,56 @@ def test_an_old_database_is_upgraded(tmp_path) -> None:  # type: ignore[no-untyp
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     assert len(repo.agencies(engine)) == 2
+
+
+KILLED_CHILD = """
+import sys, time
+import pandas as pd
+from evaluation.storage import repository as repo
+from evaluation.storage.db import make_engine
+
+original = repo._bulk_figures
+
+def stalled(conn, rows):
+    original(conn, rows)  # half of the work is written inside the open transaction
+    print("HALF", flush=True)
+    time.sleep(120)
+
+repo._bulk_figures = stalled
+engine = make_engine(sys.argv[1])
+rows = [{"agency_code": "BK01", "period": f"2025-{m:02d}", "frozen": 1.0} for m in range(1, 13)]
+repo.commit_figures(engine, pd.DataFrame(rows), repo.UploadMeta(uploaded_by="doomed"))
+"""
+
+
+def test_a_killed_process_leaves_the_database_as_before(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    engine = make_engine(db_url)
+    repo.add_agencies(engine, AGENCIES)
+    upload(engine, [{"agency_code": "BK02", "period": "2026-10", "frozen": 3.0}])
+    before = repo.current_figures(engine)
+    script = tmp_path / "child.py"
+    script.write_text(KILLED_CHILD, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, str(script), db_url],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "HALF"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    engine.dispose()
+    engine = make_engine(db_url)
+    pd.testing.assert_frame_equal(repo.current_figures(engine), before)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Submission)).scalar() == 1
+    upload(engine, [{"agency_code": "BK01", "period": "2025-01", "frozen": 2.0}])  # still usable
+    engine.dispose()
