@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import pandas as pd
 
 from evaluation.engine import Evaluation
+from evaluation.workbooks import fit_columns, workbook_bytes
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,9 +54,5 @@ def to_xlsx(evaluation: Evaluation, columns: list[str]) -> bytes:
             elif isinstance(cell.value, float):
                 cell.number_format = "0.00"
     sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    fit_columns(sheet, 8, 60)
+    return workbook_bytes(book)

@@ -93,6 +93,23 @@ def load_demo(engine: Engine, framework: Framework, today: date) -> DemoData:
     return data
 
 
+def _check_file(
+    engine: Engine,
+    framework: Framework,
+    raw: bytes,
+    name: str,
+    as_agency: str | None,
+    today: date,
+) -> tuple[Checked, pd.DataFrame]:
+    """Read and validate an uploaded file against the stored agencies and current figures."""
+    table = read_table_bytes(raw, name)
+    known = repository.agencies(engine)
+    types = dict(zip(known["code"], known["type"], strict=True))
+    current = repository.current_figures(engine)
+    allowed = {as_agency} if as_agency else None
+    return check_upload(framework, table, types, today, allowed, current), current
+
+
 def import_file(
     engine: Engine,
     framework: Framework,
@@ -103,17 +120,7 @@ def import_file(
 ) -> list[int]:
     """Validate a figures file and store it as new versions; refuse it whole on any problem."""
     raw = path.read_bytes()
-    table = read_table_bytes(raw, path.name)
-    known = repository.agencies(engine)
-    types = dict(zip(known["code"], known["type"], strict=True))
-    checked = check_upload(
-        framework,
-        table,
-        types,
-        today,
-        allowed={as_agency} if as_agency else None,
-        previous=repository.current_figures(engine),
-    )
+    checked, _current = _check_file(engine, framework, raw, path.name, as_agency, today)
     if not checked.ok:
         raise UploadError(path.name, list(checked.errors))
     meta = repository.UploadMeta(
@@ -264,13 +271,7 @@ def preview_upload(
     today: date,
 ) -> Preview:
     """Validate a file and list, figure by figure, what it changes against the current data."""
-    table = read_table_bytes(raw, name)
-    known = repository.agencies(engine)
-    types = dict(zip(known["code"], known["type"], strict=True))
-    current = repository.current_figures(engine)
-    checked = check_upload(
-        framework, table, types, today, allowed={as_agency} if as_agency else None, previous=current
-    )
+    checked, current = _check_file(engine, framework, raw, name, as_agency, today)
     new = checked.figures.melt(
         id_vars=["agency_code", "period"], var_name="field", value_name="new"
     ).dropna(subset=["new"])

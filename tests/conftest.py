@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -158,3 +160,20 @@ def engine(db_url: str):  # type: ignore[no-untyped-def]
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+def run_cli(
+    *args: str, database: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m evaluation ARGS` in a subprocess, on a SQLite file when one is given."""
+    env = dict(os.environ)
+    if database is not None:
+        env["DATABASE_URL"] = f"sqlite:///{database}"
+    return subprocess.run(
+        [sys.executable, "-m", "evaluation", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +12,7 @@ from openpyxl import Workbook
 
 from evaluation.cli import main, score_columns
 from evaluation.framework import load_framework
-from tests.conftest import SMALL
+from tests.conftest import SMALL, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,13 +47,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     """Run `python -m evaluation` in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-m", "evaluation", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(*args, timeout=120)
 
 
 def test_check_the_shipped_framework() -> None:

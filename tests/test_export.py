@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from io import BytesIO
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from evaluation import evaluate
 from evaluation.cli import score_columns
 from evaluation.export import safe_cell, to_csv, to_xlsx
 from evaluation.framework import Framework
-from tests.conftest import agencies_frame
+from tests.conftest import agencies_frame, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,17 +59,8 @@ def test_xlsx_holds_values_not_formulas(small: Framework) -> None:
 
 
 def test_cli_export_from_the_store(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}"}
-
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "evaluation", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_cli(*args, database=tmp_path / "e.db", timeout=300)
 
     assert run("demo").returncode == 0
     out = tmp_path / "ranked.xlsx"

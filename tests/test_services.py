@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from evaluation import evaluate, load_framework, services
 from evaluation.errors import StorageError, UploadError
 from evaluation.framework import Framework
 from evaluation.storage import repository
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 25)
@@ -75,17 +74,8 @@ def test_import_as_agency_and_versions(db_url: str, framework: Framework) -> Non
 
 
 def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}"}
-
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "evaluation", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_cli(*args, database=tmp_path / "e.db", timeout=300)
 
     assert run("init-db").returncode == 0
     demo = run("demo")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from evaluation.framework import Framework
+from evaluation.workbooks import fit_columns, workbook_bytes
 
 EXAMPLE_VALUES = {"CNY": 250000, "count": 120, "minutes": 12.5, "hours": 6, "persons": 50000}
 
@@ -39,9 +38,5 @@ def template_xlsx(framework: Framework, agency_type: str, agency_code: str, mont
     for f in fields:
         described.append([f.id, f.label, f.label_zh, f.unit, f.at_most or "", f.description])
     for ws in (sheet, example, described):
-        for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 50)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        fit_columns(ws, 10, 50)
+    return workbook_bytes(book)
