@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, select
 
 from evaluation.errors import StorageError
 from evaluation.storage import repository as repo
-from evaluation.storage.db import current_revision, head_revision, make_engine, upgrade
-from evaluation.storage.models import FigureValue, Submission
+from evaluation.storage.db import current_revision, downgrade, head_revision, make_engine, upgrade
+from evaluation.storage.models import Submission
 
 AGENCIES = pd.DataFrame(
     {
@@ -97,7 +97,9 @@ def test_a_failure_half_way_leaves_no_trace(engine: Engine) -> None:
         )
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Submission)).scalar() == 1
-        assert conn.execute(select(func.count()).select_from(FigureValue)).scalar() == 1
+    assert repo.current_figures(engine).to_dict("records") == [
+        {"agency_code": "BK01", "period": "2026-09", "frozen": 5.0}
+    ]
 
 
 def test_racing_uploads_both_land_in_history(db_url: str) -> None:
@@ -128,13 +130,43 @@ def test_racing_uploads_both_land_in_history(db_url: str) -> None:
         e.dispose()
 
 
-def test_an_old_database_is_upgraded(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+OLD_FIGURES = [(1, "loss", 1000.0), (1, "frozen", 150.5), (2, "frozen", 99.0), (3, "loss", 7.0)]
+
+
+def test_an_old_database_is_upgraded_with_its_figures(db_url: str) -> None:
+    engine = make_engine(db_url)
+    downgrade(engine, "base")
     upgrade(engine, "0001")
     repo.add_agencies(engine, AGENCIES)
+    with engine.begin() as conn:
+        for sid, code, period, version, status in [
+            (1, "BK01", "2026-09", 1, "current"),
+            (2, "BK01", "2026-10", 1, "superseded"),
+            (3, "BK01", "2026-10", 2, "current"),
+        ]:
+            conn.exec_driver_sql(
+                "INSERT INTO submissions (id, agency_id, period, version, status, uploaded_by, "
+                "on_behalf_of, uploaded_at, source_file, sha256, note) "
+                f"SELECT {sid}, id, '{period}', {version}, '{status}', 'old', '', "
+                f"CURRENT_TIMESTAMP, 'old.csv', '', '' FROM agencies WHERE code = '{code}'"
+            )
+        for sid, field, value in OLD_FIGURES:
+            conn.exec_driver_sql(f"INSERT INTO figure_values VALUES ({sid}, '{field}', {value})")
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     assert len(repo.agencies(engine)) == 2
+    current = repo.current_figures(engine).fillna(-1.0).to_dict("records")
+    assert current == [
+        {"agency_code": "BK01", "period": "2026-09", "frozen": 150.5, "loss": 1000.0},
+        {"agency_code": "BK01", "period": "2026-10", "frozen": -1.0, "loss": 7.0},
+    ]
+    assert list(repo.history(engine, "BK01", "2026-10")["figures"]) == [
+        '{"loss": 7.0}',
+        '{"frozen": 99.0}',
+    ]
+    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 1.0}])
+    assert list(repo.history(engine, "BK01", "2026-10")["version"]) == [3, 2, 1]
+    engine.dispose()
 
 
 KILLED_CHILD = """
@@ -143,14 +175,15 @@ import pandas as pd
 from evaluation.storage import repository as repo
 from evaluation.storage.db import make_engine
 
-original = repo._bulk_figures
+original = repo._insert_submissions
 
 def stalled(conn, rows):
-    original(conn, rows)  # half of the work is written inside the open transaction
+    ids = original(conn, rows)  # the rows are written inside the open transaction
     print("HALF", flush=True)
     time.sleep(120)
+    return ids
 
-repo._bulk_figures = stalled
+repo._insert_submissions = stalled
 engine = make_engine(sys.argv[1])
 rows = [{"agency_code": "BK01", "period": f"2025-{m:02d}", "frozen": 1.0} for m in range(1, 13)]
 repo.commit_figures(engine, pd.DataFrame(rows), repo.UploadMeta(uploaded_by="doomed"))

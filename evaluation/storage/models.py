@@ -56,16 +56,8 @@ class Submission(SQLModel, table=True):
     sha256: str = Field(default="", max_length=64)
     note: str = Field(default="", max_length=500)
     restored_from: int | None = Field(default=None)
-
-
-class FigureValue(SQLModel, table=True):
-    """One raw figure of one submission."""
-
-    __tablename__ = "figure_values"
-
-    submission_id: int = Field(foreign_key="submissions.id", primary_key=True)
-    field: str = Field(max_length=80, primary_key=True)
-    value: float
+    # The submission's figures as one JSON object {field: value}; written once, read together.
+    figures: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
 
 
 class AuditEvent(SQLModel, table=True):

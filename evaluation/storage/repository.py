@@ -16,7 +16,6 @@ from evaluation.errors import StorageError
 from evaluation.storage.models import (
     Agency,
     AuditEvent,
-    FigureValue,
     PublishedEvaluation,
     Submission,
     utcnow,
@@ -142,30 +141,11 @@ def _commit(
             "source_file": meta.source_file,
             "sha256": meta.sha256,
             "note": meta.note,
+            "figures": text,
         }
-        for k, (a, p) in enumerate(keys)
+        for k, ((a, p), text) in enumerate(zip(keys, _figure_texts(figures), strict=True))
     ]
-    new_ids = list(
-        conn.execute(
-            insert(Submission).returning(Submission.id, sort_by_parameter_order=True), rows
-        ).scalars()
-    )
-    fields = [c for c in figures.columns if c not in ("agency_code", "period")]
-    values = figures[fields].to_numpy(dtype=float, na_value=np.nan)
-    present = ~np.isnan(values)
-    sub_ids = np.repeat(np.array(new_ids, dtype=np.int64), len(fields)).reshape(values.shape)
-    names = np.tile(np.array(fields, dtype=object), (len(new_ids), 1))
-    _bulk_figures(
-        conn,
-        list(
-            zip(
-                sub_ids[present].tolist(),
-                names[present].tolist(),
-                values[present].tolist(),
-                strict=True,
-            )
-        ),
-    )
+    new_ids = _insert_submissions(conn, rows)
     _audit(
         conn,
         meta.uploaded_by,
@@ -187,48 +167,44 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
-def _bulk_figures(conn, rows: list[tuple[int, str, float]]) -> None:
-    """Insert figure values fast: COPY on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return
-    raw = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        with raw.cursor() as cursor:
-            with cursor.copy("COPY figure_values (submission_id, field, value) FROM STDIN") as cp:
-                for row in rows:
-                    cp.write_row(row)
-    elif conn.dialect.name == "sqlite":
-        cursor = raw.cursor()
-        cursor.executemany(
-            "INSERT INTO figure_values (submission_id, field, value) VALUES (?, ?, ?)", rows
-        )
-        cursor.close()
-    else:
-        conn.execute(
-            insert(FigureValue),
-            [{"submission_id": s, "field": f, "value": v} for s, f, v in rows],
-        )
+def _figure_texts(figures: pd.DataFrame) -> list[str]:
+    """Each row's figures as a JSON object {field: value}, blanks left out, keys sorted."""
+    fields = sorted(c for c in figures.columns if c not in ("agency_code", "period"))
+    values = figures[fields].to_numpy(dtype=float, na_value=np.nan).tolist()
+    return [
+        json.dumps({f: v for f, v in zip(fields, row, strict=True) if v == v}) for row in values
+    ]
+
+
+def _insert_submissions(conn, rows: list[dict[str, object]]) -> list[int]:
+    """Insert submission rows in batches; their ids in the order given."""
+    statement = insert(Submission).returning(Submission.id, sort_by_parameter_order=True)
+    return list(conn.execute(statement, rows).scalars())
+
+
+def _parse_figures(text: str) -> dict[str, float]:
+    """A submission's stored figures."""
+    return {str(k): float(v) for k, v in json.loads(text).items()}
 
 
 def current_figures(engine: Engine, months: Iterable[str] | None = None) -> pd.DataFrame:
     """Current figures as the engine reads them: agency_code, period, one column per field."""
     query = (
-        select(Agency.code, Submission.period, FigureValue.field, FigureValue.value)
+        select(Agency.code, Submission.period, Submission.figures)
         .join(Submission, Submission.agency_id == Agency.id)
-        .join(FigureValue, FigureValue.submission_id == Submission.id)
         .where(Submission.status == "current")
+        .order_by(Agency.code, Submission.period)
     )
     if months is not None:
         query = query.where(Submission.period.in_(list(months)))
     with engine.connect() as conn:
-        long = pd.DataFrame(
-            conn.execute(query).all(), columns=["agency_code", "period", "field", "value"]
-        )
-    if long.empty:
+        rows = conn.execute(query).all()
+    if not rows:
         return pd.DataFrame(columns=["agency_code", "period"])
-    wide = long.pivot(index=["agency_code", "period"], columns="field", values="value")
-    wide.columns.name = None
-    return wide.reset_index()
+    keys = pd.DataFrame([(c, p) for c, p, _ in rows], columns=["agency_code", "period"])
+    values = pd.DataFrame.from_records([_parse_figures(t) for _, _, t in rows], index=keys.index)
+    values = values.reindex(columns=sorted(values.columns)).astype(float)
+    return pd.concat([keys, values], axis=1)
 
 
 def history(engine: Engine, agency_code: str, period: str) -> pd.DataFrame:
@@ -241,18 +217,11 @@ def history(engine: Engine, agency_code: str, period: str) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         subs = conn.execute(query).mappings().all()
-        values = (
-            conn.execute(
-                select(FigureValue).where(FigureValue.submission_id.in_([s["id"] for s in subs]))
-            )
-            .mappings()
-            .all()
-        )
-    by_sub: dict[int, dict[str, float]] = {}
-    for v in values:
-        by_sub.setdefault(v["submission_id"], {})[v["field"]] = v["value"]
     return pd.DataFrame(
-        [{**dict(s), "figures": json.dumps(by_sub.get(s["id"], {}), sort_keys=True)} for s in subs]
+        [
+            {**dict(s), "figures": json.dumps(_parse_figures(s["figures"]), sort_keys=True)}
+            for s in subs
+        ]
     )
 
 
@@ -270,13 +239,7 @@ def restore(engine: Engine, submission_id: int, actor: str) -> int:
         )
         if old is None:
             raise StorageError(f"no submission with id {submission_id}")
-        figures: dict[str, float] = dict(
-            conn.execute(
-                select(FigureValue.field, FigureValue.value).where(
-                    FigureValue.submission_id == submission_id
-                )
-            ).all()
-        )
+        figures = _parse_figures(old["figures"])
     frame = pd.DataFrame([{"agency_code": old["code"], "period": old["period"], **figures}])
     meta = UploadMeta(
         uploaded_by=actor,
