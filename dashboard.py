@@ -2,12 +2,7 @@
 
 import streamlit as st
 
-from evaluation.ui import framework_page, score_page
+from evaluation.ui import pages, state
 
-st.set_page_config(page_title="Anti-fraud collaboration evaluation", layout="wide")
-st.navigation(
-    [
-        st.Page(score_page.render, title="Score", url_path="score", default=True),
-        st.Page(framework_page.render, title="Framework", url_path="framework"),
-    ]
-).run()
+st.set_page_config(page_title="Anti-fraud collaboration evaluation", layout="wide", page_icon="🛡️")
+st.navigation(pages.visible(state.viewer(), state.store_is_empty())).run()

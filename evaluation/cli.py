@@ -16,34 +16,12 @@ import pandas as pd
 from evaluation import services
 from evaluation.engine import Evaluation, evaluate
 from evaluation.errors import EvaluationError, FrameworkError, InputError
-from evaluation.export import to_csv, to_xlsx
+from evaluation.export import score_columns, to_csv, to_xlsx
 from evaluation.framework import Framework, load_framework
 from evaluation.ingest.readers import read_table
 from evaluation.suggest import EXPLANATIONS, suggest_weights
 
 EXIT_BAD_INPUT = 2
-BASE_COLUMNS = (
-    "agency_code",
-    "agency_name",
-    "agency_type",
-    "period",
-    "score",
-    "rank",
-    "rank_in_type",
-    "rank_change",
-    "tier",
-    "flags",
-)
-
-
-def score_columns(framework: Framework) -> list[str]:
-    """The CSV columns of `score`, in their documented order."""
-    return (
-        list(BASE_COLUMNS)
-        + [f"dim.{d.id}" for d in framework.dimensions]
-        + [f"ind.{i.id}" for i in framework.indicators]
-        + [f"raw.{i.id}" for i in framework.indicators]
-    )
 
 
 def _plain(value: Any) -> Any:

@@ -5,9 +5,32 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.engine import Evaluation
+from evaluation.framework import Framework
 from evaluation.workbooks import fit_columns, workbook_bytes
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BASE_COLUMNS = (
+    "agency_code",
+    "agency_name",
+    "agency_type",
+    "period",
+    "score",
+    "rank",
+    "rank_in_type",
+    "rank_change",
+    "tier",
+    "flags",
+)
+
+
+def score_columns(framework: Framework) -> list[str]:
+    """The CSV columns of `score`, in their documented order."""
+    return (
+        list(BASE_COLUMNS)
+        + [f"dim.{d.id}" for d in framework.dimensions]
+        + [f"ind.{i.id}" for i in framework.indicators]
+        + [f"raw.{i.id}" for i in framework.indicators]
+    )
 
 
 def safe_cell(value: object) -> object:

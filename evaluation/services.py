@@ -12,15 +12,23 @@ import numpy as np
 import pandas as pd
 
 from evaluation import demo
+from evaluation.access import Viewer, require
 from evaluation.demo import DemoData
-from evaluation.engine import Evaluation, evaluate
+from evaluation.engine import Evaluation, Evaluator, evaluate
 from evaluation.errors import FrameworkError, InputError, StorageError, UploadError
-from evaluation.framework import Framework, load_framework
+from evaluation.explain import Explanation
+from evaluation.export import score_columns, to_csv, to_xlsx
+from evaluation.figures import check_agencies
+from evaluation.framework import Framework, load_framework, parse_framework
+from evaluation.headline import headline_figures
 from evaluation.ingest.readers import read_table_bytes
+from evaluation.ingest.template import template_xlsx
 from evaluation.ingest.validate import Checked, check_upload, parse_month
+from evaluation.periods import parse_period
 from evaluation.settings import setting
 from evaluation.storage import repository
 from evaluation.storage.db import Engine, current_revision, make_engine, upgrade
+from evaluation.timeliness import LATE, LATE_REVISED, NOT_DUE, ON_TIME, submission_matrix
 
 
 @dataclass(frozen=True)
@@ -100,14 +108,14 @@ def _check_file(
     name: str,
     as_agency: str | None,
     today: date,
-) -> tuple[Checked, pd.DataFrame]:
-    """Read and validate an uploaded file against the stored agencies and current figures."""
+) -> tuple[Checked, pd.DataFrame, pd.DataFrame]:
+    """Read and validate a file; returns the check, the current figures and the file's table."""
     table = read_table_bytes(raw, name)
     known = repository.agencies(engine)
     types = dict(zip(known["code"], known["type"], strict=True))
     current = repository.current_figures(engine)
     allowed = {as_agency} if as_agency else None
-    return check_upload(framework, table, types, today, allowed, current), current
+    return check_upload(framework, table, types, today, allowed, current), current, table
 
 
 def import_file(
@@ -120,7 +128,7 @@ def import_file(
 ) -> list[int]:
     """Validate a figures file and store it as new versions; refuse it whole on any problem."""
     raw = path.read_bytes()
-    checked, _current = _check_file(engine, framework, raw, path.name, as_agency, today)
+    checked, _current, _table = _check_file(engine, framework, raw, path.name, as_agency, today)
     if not checked.ok:
         raise UploadError(path.name, list(checked.errors))
     meta = repository.UploadMeta(
@@ -260,6 +268,7 @@ class Preview:
 
     checked: Checked
     changes: pd.DataFrame  # agency_code, period, field, current, new, change (new/changed)
+    table: pd.DataFrame  # the file as read, text cells, for showing problems in place
 
 
 def preview_upload(
@@ -271,7 +280,7 @@ def preview_upload(
     today: date,
 ) -> Preview:
     """Validate a file and list, figure by figure, what it changes against the current data."""
-    checked, current = _check_file(engine, framework, raw, name, as_agency, today)
+    checked, current, table = _check_file(engine, framework, raw, name, as_agency, today)
     new = checked.figures.melt(
         id_vars=["agency_code", "period"], var_name="field", value_name="new"
     ).dropna(subset=["new"])
@@ -288,9 +297,469 @@ def preview_upload(
         np.where(merged["current"] == merged["new"], "unchanged", "changed"),
     )
     changes = merged[merged["change"] != "unchanged"].reset_index(drop=True)
-    return Preview(checked, changes[["agency_code", "period", "field", "current", "new", "change"]])
+    return Preview(
+        checked, changes[["agency_code", "period", "field", "current", "new", "change"]], table
+    )
 
 
 def restore(engine: Engine, submission_id: int, actor: str) -> int:
     """Make an earlier version of an agency-month current again, as a new version."""
     return repository.restore(engine, submission_id, actor)
+
+
+# -- dashboard --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Dataset:
+    """Everything stored that scoring and the dashboard read, at one data version."""
+
+    version: str
+    agencies: pd.DataFrame  # code, name, name_zh, type, active, synthetic
+    figures: pd.DataFrame  # current figures: agency_code, period, one column per field
+    submissions: pd.DataFrame  # every version, figures left out
+
+    @property
+    def empty(self) -> bool:
+        """True when no agency is registered yet."""
+        return self.agencies.empty
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the stored agencies are the synthetic demo."""
+        return bool(len(self.agencies)) and bool(self.agencies["synthetic"].any())
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        """Months with at least one current submission, oldest first."""
+        if self.figures.empty:
+            return ()
+        return tuple(sorted(self.figures["period"].unique()))
+
+
+def data_version(engine: Engine) -> str:
+    """A token that changes whenever stored figures, agencies or publications change."""
+    return repository.data_version(engine)
+
+
+def load_dataset(engine: Engine) -> Dataset:
+    """Read agencies, current figures and the submission log."""
+    version = repository.data_version(engine)
+    return Dataset(
+        version=version,
+        agencies=repository.agencies(engine),
+        figures=repository.current_figures(engine),
+        submissions=repository.submissions(engine),
+    )
+
+
+def make_evaluator(framework: Framework, dataset: Dataset) -> Evaluator | None:
+    """An evaluator over the stored figures; None while there are none."""
+    if dataset.figures.empty:
+        return None
+    known = [c for c in dataset.figures.columns if c in ("period", *framework.field_ids())]
+    return Evaluator(framework, dataset.figures[["agency_code", *known]], dataset.agencies)
+
+
+def period_choices(dataset: Dataset, kind: str) -> list[str]:
+    """Labels of the months, quarters or years that have figures, newest first."""
+    labels = {parse_period(m).label for m in dataset.months}
+    if kind == "quarter":
+        labels = {f"{m[:4]}-Q{(int(m[5:]) - 1) // 3 + 1}" for m in dataset.months}
+    elif kind == "year":
+        labels = {m[:4] for m in dataset.months}
+    return sorted(labels, reverse=True)
+
+
+def timeline(evaluator: Evaluator, months: tuple[str, ...]) -> pd.DataFrame:
+    """Score, rank and tier of every agency in every month: period, agency_code, score, ..."""
+    frames = [
+        evaluator.evaluate(month).table[
+            ["period", "agency_code", "agency_type", "score", "rank", "rank_in_type", "tier"]
+        ]
+        for month in months
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The coordinators' home page for one period."""
+
+    headline: pd.DataFrame
+    received: int
+    expected: int
+    late: int
+    tiers: pd.DataFrame  # tier, label, colour, agencies
+    top: pd.DataFrame
+    bottom: pd.DataFrame
+    climbers: pd.DataFrame
+    fallers: pd.DataFrame
+    red_lines: pd.DataFrame  # agency_code, agency_name, tier_by_score, tier, reasons
+
+
+LEAGUE_COLUMNS = ["rank", "rank_change", "agency_name", "agency_type", "score", "tier"]
+
+
+def overview(
+    viewer: Viewer, framework: Framework, dataset: Dataset, evaluation: Evaluation, now: datetime
+) -> Overview:
+    """City-wide figures, tiers, leaders, movers and red-line events of a period."""
+    require(viewer.sees_everything, viewer, "see the city-wide overview")
+    types = dataset.agencies.set_index("code")["type"]
+    months = list(evaluation.period.months)
+    status = submission_matrix(
+        dataset.submissions,
+        list(dataset.agencies.loc[dataset.agencies["active"], "code"]),
+        months,
+        framework.submission_deadline_day,
+        now,
+    )
+    due = status[status["status"] != NOT_DUE]
+    table = evaluation.table
+    ranked = table[table["rank"].notna()].sort_values(["rank", "agency_name"])
+    counts = table["tier"].value_counts()
+    tiers = pd.DataFrame(
+        [
+            {
+                "tier": t.id,
+                "label": f"{t.label} {t.label_zh}".strip(),
+                "colour": t.colour,
+                "agencies": int(counts.get(t.id, 0)),
+            }
+            for t in framework.tiers
+        ]
+    )
+    moved = ranked[ranked["rank_change"].notna()]
+    capped = table[table["tier"].astype(str) != table["tier_by_score"].astype(str)]
+    return Overview(
+        headline=headline_figures(dataset.figures, types, evaluation.period),
+        received=int((due["versions"] > 0).sum()),
+        expected=len(due),
+        late=int(due["status"].isin([LATE, LATE_REVISED]).sum()),
+        tiers=tiers,
+        top=ranked.head(5)[LEAGUE_COLUMNS],
+        bottom=ranked.tail(5).iloc[::-1][LEAGUE_COLUMNS],
+        climbers=moved[moved["rank_change"] > 0]
+        .sort_values("rank_change", ascending=False)
+        .head(5)[LEAGUE_COLUMNS],
+        fallers=moved[moved["rank_change"] < 0].sort_values("rank_change").head(5)[LEAGUE_COLUMNS],
+        red_lines=capped[["agency_code", "agency_name", "tier_by_score", "tier", "tier_reasons"]],
+    )
+
+
+def league_table(viewer: Viewer, evaluation: Evaluation, types: list[str] | None) -> pd.DataFrame:
+    """The ranked table with one column per dimension, optionally of some agency types only."""
+    table = evaluation.table
+    if types:
+        table = table[table["agency_type"].isin(types)]
+    if not viewer.sees_everything:
+        table = table[["rank", "agency_code", "agency_name", "tier", "score"]]
+        return table.sort_values("rank").reset_index(drop=True)
+    dims = [f"dim.{d.id}" for d in evaluation.framework.dimensions]
+    columns = [
+        "rank",
+        "rank_change",
+        "rank_in_type",
+        "agency_code",
+        "agency_name",
+        "agency_name_zh",
+        "agency_type",
+        "score",
+        "tier",
+        *dims,
+        "tier_reasons",
+        "flags",
+    ]
+    return table.sort_values(["rank", "agency_name"])[columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One agency's result for a period, how it got there and how it has moved."""
+
+    explanation: Explanation
+    dimensions: pd.DataFrame  # dimension, label, score, type_median
+    indicators: pd.DataFrame  # indicator, dimension, status, value, score, weight, contribution,
+    # peer_median
+    timeline: pd.DataFrame  # period, score, rank, tier
+    flags: list[str]
+    submissions: pd.DataFrame
+
+
+def agency_profile(
+    viewer: Viewer,
+    dataset: Dataset,
+    evaluation: Evaluation,
+    history_frame: pd.DataFrame,
+    code: str,
+    now: datetime,
+) -> Profile:
+    """Everything the profile page shows of one agency for one period."""
+    require(viewer.may_see_agency(code), viewer, f"see the profile of agency {code}")
+    if code not in set(evaluation.table["agency_code"]):
+        raise InputError(f'no agency with code "{code}"')
+    explanation = evaluation.explain(code)
+    table = evaluation.table
+    peers = table[table["agency_type"] == explanation.agency_type]
+    framework = evaluation.framework
+    dimensions = pd.DataFrame(
+        [
+            {
+                "dimension": d.id,
+                "label": d.label,
+                "score": explanation.dimensions.get(d.id),
+                "type_median": peers[f"dim.{d.id}"].median(),
+            }
+            for d in framework.dimensions
+        ]
+    )
+    indicators = pd.DataFrame(
+        [
+            {
+                "indicator": line.label,
+                "dimension": line.dimension_id,
+                "status": line.status,
+                "value": line.value,
+                "score": line.score,
+                "weight": line.effective_weight,
+                "contribution": line.contribution,
+                "peer_median": peers[f"ind.{line.indicator_id}"].median(),
+            }
+            for line in explanation.indicators
+        ]
+    )
+    row = table[table["agency_code"] == code].iloc[0]
+    flags = [f for f in str(row["flags"]).split("; ") if f]
+    subs = dataset.submissions[dataset.submissions["agency_code"] == code]
+    late = submission_matrix(
+        subs, [code], list(evaluation.period.months), framework.submission_deadline_day, now
+    )
+    flags += [f"{r.status}: {r.period}" for r in late.itertuples() if r.status != ON_TIME]
+    mine = history_frame[history_frame["agency_code"] == code] if len(history_frame) else None
+    return Profile(
+        explanation=explanation,
+        dimensions=dimensions,
+        indicators=indicators,
+        timeline=pd.DataFrame() if mine is None else mine.reset_index(drop=True),
+        flags=flags,
+        submissions=subs.sort_values("id", ascending=False).reset_index(drop=True),
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorDetail:
+    """One indicator across agencies and over time."""
+
+    heatmap: pd.DataFrame  # agencies x indicators, scores
+    values: pd.DataFrame  # agency_name, agency_type, value, score (agencies it applies to)
+    trend: pd.DataFrame  # period, field, total
+
+
+def indicator_detail(
+    viewer: Viewer, dataset: Dataset, evaluation: Evaluation, indicator_id: str
+) -> IndicatorDetail:
+    """The heatmap of every score, one indicator's spread, and the raw totals behind it."""
+    require(viewer.sees_everything, viewer, "compare every agency's indicators")
+    framework = evaluation.framework
+    indicator = framework.indicator(indicator_id)
+    names = evaluation.table.set_index("agency_code")["agency_name"]
+    heat = evaluation.frame("scores").rename(index=names.to_dict())
+    heat.columns = [framework.indicator(i).label for i in heat.columns]
+    table = evaluation.table
+    applies = table["agency_type"].map(indicator.applies)
+    values = pd.DataFrame(
+        {
+            "agency_name": table["agency_name"],
+            "agency_type": table["agency_type"],
+            "value": table[f"raw.{indicator_id}"],
+            "score": table[f"ind.{indicator_id}"],
+        }
+    )[applies.to_numpy()]
+    types = dataset.agencies.set_index("code")["type"]
+    fields = [f for f in indicator.fields_used() if f in dataset.figures.columns]
+    figures = dataset.figures
+    if indicator.applies_to is not None and not figures.empty:
+        figures = figures[figures["agency_code"].map(types).isin(indicator.applies_to)]
+    trend = (
+        figures.groupby("period")[fields].sum(min_count=1).reset_index()
+        if fields and not figures.empty
+        else pd.DataFrame(columns=["period"])
+    )
+    return IndicatorDetail(
+        heatmap=heat.sort_index(),
+        values=values.reset_index(drop=True),
+        trend=trend.melt(id_vars="period", var_name="field", value_name="total"),
+    )
+
+
+def submission_overview(
+    viewer: Viewer, framework: Framework, dataset: Dataset, months: list[str], now: datetime
+) -> pd.DataFrame:
+    """Status of every agency-month (on time, late, missing, revised) with the last uploader."""
+    codes = list(dataset.agencies["code"])
+    if not viewer.sees_everything:
+        codes = [c for c in codes if viewer.may_see_agency(c)]
+    matrix = submission_matrix(
+        dataset.submissions, codes, months, framework.submission_deadline_day, now
+    )
+    names = dataset.agencies.set_index("code")["name"]
+    matrix.insert(1, "agency_name", matrix["agency_code"].map(names))
+    return matrix
+
+
+def publication_state(engine: Engine, evaluation: Evaluation) -> str:
+    """ "published on … with framework …" when this exact result is published, else "draft"."""
+    rows = repository.published(engine, evaluation.period.label)
+    ids = repository.current_submission_ids(engine, evaluation.period.months)
+    for row in rows.to_dict("records"):
+        fingerprint = str(row["fingerprint"])
+        if fingerprint == evaluation.fingerprint and json.loads(str(row["submission_ids"])) == ids:
+            when = pd.Timestamp(str(row["published_at"])).strftime("%Y-%m-%d %H:%M")
+            return (
+                f"published on {when} UTC by {row['published_by']} "
+                f"with framework {fingerprint[:12]}"
+            )
+    return "draft"
+
+
+def published_list(engine: Engine) -> pd.DataFrame:
+    """Every publication, newest first: id, period, fingerprint, published_by, published_at."""
+    rows = repository.published(engine)
+    return rows[["id", "period", "fingerprint", "published_by", "published_at"]]
+
+
+def commit_upload(
+    engine: Engine,
+    framework: Framework,
+    raw: bytes,
+    name: str,
+    viewer: Viewer,
+    as_agency: str | None,
+    today: date,
+) -> list[int]:
+    """Validate an uploaded file again and store it; refuse it whole on any problem."""
+    if as_agency is not None:
+        require(viewer.may_upload_for(as_agency), viewer, f"upload figures for {as_agency}")
+    elif not viewer.sees_everything:
+        as_agency = viewer.agency
+    checked, _current, _table = _check_file(engine, framework, raw, name, as_agency, today)
+    if not checked.ok:
+        raise UploadError(name, list(checked.errors))
+    on_behalf = as_agency if (as_agency and viewer.sees_everything) else ""
+    meta = repository.UploadMeta(
+        uploaded_by=viewer.name,
+        source_file=name,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        on_behalf_of=on_behalf,
+    )
+    return repository.commit_figures(engine, checked.figures, meta)
+
+
+def register_agencies(engine: Engine, framework: Framework, raw: bytes, name: str) -> int:
+    """Add the agencies of a file (code, name, name_zh, type); returns how many were new."""
+    table = read_table_bytes(raw, name)
+    checked = check_agencies(framework, table)
+    return repository.add_agencies(engine, checked)
+
+
+def served_framework(engine: Engine, status: FrameworkStatus) -> tuple[Framework | None, str]:
+    """The framework to serve and a note: the file when valid, else the last valid one kept."""
+    if status.framework is not None:
+        framework = status.framework
+        repository.remember_framework(
+            engine, framework.fingerprint, framework.text, str(status.path)
+        )
+        return framework, ""
+    kept = repository.last_framework(engine)
+    if kept is None:
+        return None, "no earlier valid framework is stored, so nothing can be scored"
+    framework = parse_framework(str(kept["text"]), str(kept["source"]))
+    when = pd.Timestamp(str(kept["last_served"])).strftime("%Y-%m-%d %H:%M")
+    return framework, (
+        f"serving the last valid framework ({framework.short_fingerprint}, "
+        f"last loaded {when} UTC) until the file is fixed"
+    )
+
+
+def export_ranking(viewer: Viewer, evaluation: Evaluation, kind: str) -> bytes:
+    """The ranked table as CSV or XLSX, formula-safe; agency viewers get the league table only."""
+    columns = (
+        score_columns(evaluation.framework)
+        if viewer.sees_everything
+        else ["rank", "agency_code", "agency_name", "tier", "score"]
+    )
+    if kind == "xlsx":
+        return to_xlsx(evaluation, columns)
+    if kind == "csv":
+        return to_csv(evaluation, columns)
+    raise InputError(f'export format: expected "csv" or "xlsx", got "{kind}"')
+
+
+def store_is_empty(engine: Engine) -> bool:
+    """True while no agency is registered."""
+    return repository.agencies(engine).empty
+
+
+def upload_preview(
+    viewer: Viewer,
+    engine: Engine,
+    framework: Framework,
+    raw: bytes,
+    name: str,
+    as_agency: str | None,
+    today: date,
+) -> Preview:
+    """Preview an upload as this viewer: agency users only ever for their own agency."""
+    if as_agency is not None:
+        require(viewer.may_upload_for(as_agency), viewer, f"upload figures for {as_agency}")
+    elif not viewer.sees_everything:
+        as_agency = viewer.agency
+    return preview_upload(engine, framework, raw, name, as_agency, today)
+
+
+def upload_template(framework: Framework, agency_type: str, today: date) -> bytes:
+    """The XLSX template of one agency type, its example row dated last month."""
+    if agency_type not in framework.type_ids():
+        raise InputError(
+            f'agency type: expected one of {", ".join(framework.type_ids())}, got "{agency_type}"'
+        )
+    return template_xlsx(framework, agency_type, "CODE", demo.last_complete_month(today))
+
+
+def agency_submissions(viewer: Viewer, dataset: Dataset, code: str) -> pd.DataFrame:
+    """Every version an agency has uploaded, newest first."""
+    require(viewer.may_see_agency(code), viewer, f"see the uploads of agency {code}")
+    subs = dataset.submissions
+    return subs[subs["agency_code"] == code].sort_values("id", ascending=False)
+
+
+def publish_period(viewer: Viewer, engine: Engine, framework: Framework, period: str) -> int:
+    """Publish a period as this viewer (coordinators and admins only)."""
+    require(viewer.sees_everything, viewer, "publish evaluations")
+    return publish(engine, framework, period, viewer.name)
+
+
+def framework_tree(framework: Framework) -> pd.DataFrame:
+    """One row per indicator with its dimension and effective share of the overall weight."""
+    total = sum(d.weight for d in framework.dimensions) or 1.0
+    rows = []
+    for dim in framework.dimensions:
+        inner = sum(i.weight for i in dim.indicators) or 1.0
+        for ind in dim.indicators:
+            goalposts = (
+                f"{ind.normalise.worst:g} → {ind.normalise.best:g}"
+                if ind.normalise.method == "goalposts"
+                else ind.normalise.scope
+            )
+            rows.append(
+                {
+                    "dimension": f"{dim.label} {dim.label_zh}".strip(),
+                    "indicator": f"{ind.label} {ind.label_zh}".strip(),
+                    "direction": ind.direction,
+                    "normalise": ind.normalise.method,
+                    "goalposts / scope": goalposts,
+                    "applies to": ", ".join(ind.applies_to or ("every type",)),
+                    "share of dimension": ind.weight / inner,
+                    "share of total (all apply)": dim.weight / total * ind.weight / inner,
+                }
+            )
+    return pd.DataFrame(rows)

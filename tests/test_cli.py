@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from evaluation.cli import main, score_columns
+from evaluation.cli import main
+from evaluation.export import score_columns
 from evaluation.framework import load_framework
 from tests.conftest import SMALL, run_cli
 

@@ -10,8 +10,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from evaluation import evaluate
-from evaluation.cli import score_columns
-from evaluation.export import safe_cell, to_csv, to_xlsx
+from evaluation.export import safe_cell, score_columns, to_csv, to_xlsx
 from evaluation.framework import Framework
 from tests.conftest import agencies_frame, run_cli
 

@@ -1,42 +1,161 @@
-"""Streamlit AppTest: every page renders on the shipped framework and on a broken one."""
+"""Streamlit AppTest: every page on the demo data and on an empty database; key widgets work."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from evaluation import services
+
 ROOT = Path(__file__).resolve().parent.parent
+PAGES = (
+    "overview",
+    "rankings",
+    "profile",
+    "indicators",
+    "submissions",
+    "upload",
+    "framework",
+    "publish",
+)
 
 
-def framework_page() -> None:
-    """Render the Framework page alone."""
-    from evaluation.ui import framework_page
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database holding the Y-city demo."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'evaluation.db'}"
+    engine = services.open_store(url)
+    framework = services.framework_status(ROOT / "indicators.yaml").framework
+    assert framework is not None
+    services.load_demo(engine, framework, date.today())
+    engine.dispose()
+    return url
 
-    framework_page.render()
+
+@pytest.fixture
+def empty_url(tmp_path: Path) -> str:
+    """A migrated SQLite database with nothing in it."""
+    return f"sqlite:///{tmp_path / 'evaluation.db'}"
 
 
-def test_dashboard_opens_on_the_score_page(monkeypatch: pytest.MonkeyPatch) -> None:
+def page(name: str, url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """An AppTest of one page's render function on the given database."""
     monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DATABASE_URL", url)
+    script = f"from evaluation.ui import {name}_page\n{name}_page.render()\n"
+    return AppTest.from_string(script, default_timeout=60)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_on_the_demo_data(
+    name: str, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page(name, demo_url, monkeypatch).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+    if name != "framework":
+        assert any("synthetic" in w.value for w in at.warning), "the demo banner is shown"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_on_an_empty_database(
+    name: str, empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page(name, empty_url, monkeypatch).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert not any("synthetic" in w.value for w in at.warning)
+
+
+def test_the_dashboard_opens_on_the_welcome_page_when_empty(
+    empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DATABASE_URL", empty_url)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not at.exception
-    assert at.header[0].value == "Score figures"
-    assert any("Upload both files" in i.value for i in at.info)
-
-
-def test_framework_page_shows_every_indicator_and_tier(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_function(framework_page, default_timeout=60).run()
+    assert at.title[0].value == "Welcome"
+    at.button[0].click().run()  # load the demo data
     assert not at.exception
-    indicators = at.dataframe[0].value
-    assert len(indicators) == 18
-    assert list(at.dataframe[1].value["tier"]) == ["A", "B", "C", "D"]
+    assert at.title[0].value == "Overview"
+    assert any("synthetic" in w.value for w in at.warning)
 
 
-def test_an_invalid_framework_shows_its_problems(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_dashboard_opens_on_the_overview_with_data(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    received = next(m for m in at.metric if m.label == "Submissions received")
+    assert " of 30" in received.value
+
+
+def test_switching_the_period_changes_the_table(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("rankings", demo_url, monkeypatch).run()
+    months = at.sidebar.selectbox[0].options
+    first = at.dataframe[0].value.copy()
+    at.sidebar.selectbox[0].select(months[6]).run()
+    assert not at.exception
+    later = at.dataframe[0].value
+    assert months[6] in at.caption[0].value
+    assert list(first["score"]) != list(later["score"])
+
+
+def test_the_type_filter_filters(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page("rankings", demo_url, monkeypatch).run()
+    everyone = at.dataframe[0].value
+    assert len(everyone) == 30
+    at.multiselect[0].select("bank").run()
+    banks = at.dataframe[0].value
+    assert 0 < len(banks) < len(everyone)
+    assert set(banks["agency_type"]) == {"bank"}
+    assert list(banks["rank_in_type"].sort_values()) == list(range(1, len(banks) + 1))
+
+
+def test_the_quarter_view_scores_three_months(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("overview", demo_url, monkeypatch).run()
+    at.sidebar.segmented_control[0].set_value("Quarter").run()
+    assert not at.exception
+    assert "-Q" in at.caption[0].value
+
+
+def test_the_profile_follows_the_agency_in_the_address(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("profile", demo_url, monkeypatch)
+    at.query_params["agency"] = "BK03"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Nongxing")
+    assert at.selectbox(key="agency").value == "BK03"
+
+
+def test_an_unknown_agency_in_the_address_is_said(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("profile", demo_url, monkeypatch)
+    at.query_params["agency"] = "NOPE"
+    at.run()
+    assert not at.exception
+    assert any('no agency "NOPE"' in w.value for w in at.warning)
+
+
+def test_an_invalid_framework_keeps_the_last_valid_one(
+    tmp_path: Path, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("framework", demo_url, monkeypatch).run()  # serves and remembers the valid file
+    assert not at.error
     bad = tmp_path / "indicators.yaml"
     bad.write_text(
         (ROOT / "indicators.yaml")
@@ -45,7 +164,23 @@ def test_an_invalid_framework_shows_its_problems(
         encoding="utf-8",
     )
     monkeypatch.setenv("INDICATORS_FILE", str(bad))
-    at = AppTest.from_function(framework_page, default_timeout=60).run()
+    at = page("framework", demo_url, monkeypatch).run()
     assert not at.exception
     assert "is invalid" in at.error[0].value
+    assert "serving the last valid framework" in at.error[0].value
     assert "version: expected 1, got 9" in at.code[0].value
+    assert at.title[0].value.startswith("Y City")
+    ranking = page("rankings", demo_url, monkeypatch).run()
+    assert len(ranking.dataframe[0].value) == 30
+
+
+def test_an_invalid_framework_with_nothing_kept_stops_scoring(
+    tmp_path: Path, empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "indicators.yaml"
+    bad.write_text("version: 9\n", encoding="utf-8")
+    monkeypatch.setenv("INDICATORS_FILE", str(bad))
+    at = page("framework", empty_url, monkeypatch).run()
+    assert not at.exception
+    assert "nothing can be scored" in at.error[0].value
+    assert at.code, "every problem is listed"

@@ -85,3 +85,15 @@ class PublishedEvaluation(SQLModel, table=True):
     results: str = Field(sa_column=Column(Text, nullable=False))
     published_by: str = Field(max_length=120)
     published_at: datetime = Field(default_factory=utcnow)
+
+
+class FrameworkVersion(SQLModel, table=True):
+    """A valid framework text the product has served, kept so it can serve it again."""
+
+    __tablename__ = "framework_versions"
+
+    fingerprint: str = Field(max_length=64, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(max_length=255)
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_served: datetime = Field(default_factory=utcnow, index=True)

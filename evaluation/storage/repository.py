@@ -16,6 +16,7 @@ from evaluation.errors import StorageError
 from evaluation.storage.models import (
     Agency,
     AuditEvent,
+    FrameworkVersion,
     PublishedEvaluation,
     Submission,
     utcnow,
@@ -320,3 +321,101 @@ def published(engine: Engine, period: str | None = None) -> pd.DataFrame:
             "published_at",
         ],
     )
+
+
+SUBMISSION_COLUMNS = [
+    "id",
+    "agency_code",
+    "period",
+    "version",
+    "status",
+    "uploaded_by",
+    "on_behalf_of",
+    "uploaded_at",
+    "source_file",
+    "note",
+    "restored_from",
+]
+
+
+def submissions(
+    engine: Engine, agency_code: str | None = None, months: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Every version of every agency-month (figures left out), oldest first."""
+    query = (
+        select(
+            Submission.id,
+            Agency.code,
+            Submission.period,
+            Submission.version,
+            Submission.status,
+            Submission.uploaded_by,
+            Submission.on_behalf_of,
+            Submission.uploaded_at,
+            Submission.source_file,
+            Submission.note,
+            Submission.restored_from,
+        )
+        .join(Agency, Agency.id == Submission.agency_id)
+        .order_by(Submission.id)
+    )
+    if agency_code is not None:
+        query = query.where(Agency.code == agency_code)
+    if months is not None:
+        query = query.where(Submission.period.in_(list(months)))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
+    frame["uploaded_at"] = pd.to_datetime(frame["uploaded_at"], utc=True)
+    return frame
+
+
+def data_version(engine: Engine) -> str:
+    """Changes whenever figures or agencies change (rows are only ever added)."""
+    with engine.connect() as conn:
+        subs = conn.execute(select(func.max(Submission.id))).scalar()
+        agencies_seen = conn.execute(select(func.count(), func.max(Agency.id))).one()
+        published_seen = conn.execute(select(func.max(PublishedEvaluation.id))).scalar()
+    return f"s{subs or 0}.a{agencies_seen[0]}-{agencies_seen[1] or 0}.p{published_seen or 0}"
+
+
+def remember_framework(engine: Engine, fingerprint: str, text: str, source: str) -> bool:
+    """Record that a valid framework is being served; True when it was not the last one served."""
+    with engine.begin() as conn:
+        last = conn.execute(
+            select(FrameworkVersion.fingerprint)
+            .order_by(FrameworkVersion.last_served.desc())
+            .limit(1)
+        ).scalar()
+        if last == fingerprint:
+            return False
+        now = utcnow()
+        moved = conn.execute(
+            update(FrameworkVersion)
+            .where(FrameworkVersion.fingerprint == fingerprint)
+            .values(last_served=now)
+        ).rowcount
+        if not moved:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(FrameworkVersion).values(
+                            fingerprint=fingerprint,
+                            text=text,
+                            source=source,
+                            first_seen=now,
+                            last_served=now,
+                        )
+                    )
+            except IntegrityError:  # another replica recorded it at the same moment
+                return False
+        _audit(conn, "system", "framework.served", {"fingerprint": fingerprint, "source": source})
+    return True
+
+
+def last_framework(engine: Engine) -> dict[str, object] | None:
+    """The framework served most recently: fingerprint, text, source, first_seen, last_served."""
+    query = select(FrameworkVersion).order_by(FrameworkVersion.last_served.desc()).limit(1)
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)

@@ -1,12 +1,30 @@
-"""Every Streamlit cache of the dashboard lives here."""
+"""Every Streamlit cache of the dashboard lives here.
+
+Results are cached per (database, framework fingerprint, data version, period). The data version
+changes with every stored upload, so a replica never serves figures older than the database; none
+of these caches holds anything that is not also in the database or the framework file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from evaluation import services
-from evaluation.engine import Evaluation
+from evaluation.engine import Evaluation, Evaluator
 from evaluation.framework import Framework
+from evaluation.storage.db import Engine
+
+FRAMEWORK_KEY: dict[str | type, Callable[[Any], Any]] = {Framework: lambda f: f.fingerprint}
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def store(url: str) -> Engine:
+    """The database engine, upgraded to the newest schema once per process."""
+    return services.open_store(url)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -15,11 +33,35 @@ def framework_status(path: str, modified: float) -> services.FrameworkStatus:
     return services.framework_status(path)
 
 
-@st.cache_data(
-    show_spinner="Scoring…", max_entries=16, hash_funcs={Framework: lambda f: f.fingerprint}
-)
-def score_files(
-    framework: Framework, agencies: tuple[bytes, str], figures: tuple[bytes, str], period: str
-) -> Evaluation:
-    """Scores of uploaded files, cached per (framework fingerprint, files, period)."""
-    return services.score_files(framework, agencies, figures, period)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def served_framework(url: str, path: str, modified: float) -> tuple[Framework | None, str]:
+    """The framework to serve; recorded in the database once per file version and process."""
+    return services.served_framework(store(url), framework_status(path, modified))
+
+
+@st.cache_resource(show_spinner="Reading the figures…", max_entries=4)
+def dataset(url: str, version: str) -> services.Dataset:
+    """Agencies, current figures and the submission log at one data version."""
+    return services.load_dataset(store(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=FRAMEWORK_KEY)
+def evaluator(url: str, version: str, framework: Framework) -> Evaluator | None:
+    """The evaluator over one data version (its figure cube is built once)."""
+    return services.make_evaluator(framework, dataset(url, version))
+
+
+@st.cache_resource(show_spinner="Scoring…", max_entries=64, hash_funcs=FRAMEWORK_KEY)
+def evaluation(url: str, version: str, framework: Framework, period: str) -> Evaluation | None:
+    """The evaluation of one period; None while nothing is stored."""
+    scorer = evaluator(url, version, framework)
+    return None if scorer is None else scorer.evaluate(period)
+
+
+@st.cache_resource(show_spinner="Scoring every month…", max_entries=4, hash_funcs=FRAMEWORK_KEY)
+def timeline(url: str, version: str, framework: Framework) -> pd.DataFrame:
+    """Score, rank and tier of every agency in every month with figures."""
+    scorer = evaluator(url, version, framework)
+    if scorer is None:
+        return pd.DataFrame()
+    return services.timeline(scorer, dataset(url, version).months)

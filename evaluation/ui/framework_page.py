@@ -1,60 +1,37 @@
-"""Framework page: the loaded indicators.yaml as a readable tree."""
+"""Framework: the loaded indicators.yaml as a readable tree."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from evaluation.framework import Framework
-from evaluation.ui.state import current_framework
-
-
-def _indicator_rows(framework: Framework) -> pd.DataFrame:
-    """One row per indicator with its effective share of the overall weight."""
-    total = sum(d.weight for d in framework.dimensions) or 1.0
-    rows = []
-    for dim in framework.dimensions:
-        inner = sum(i.weight for i in dim.indicators) or 1.0
-        for ind in dim.indicators:
-            goalposts = (
-                f"{ind.normalise.worst:g} → {ind.normalise.best:g}"
-                if ind.normalise.method == "goalposts"
-                else ind.normalise.scope
-            )
-            rows.append(
-                {
-                    "dimension": dim.label,
-                    "indicator": f"{ind.label} {ind.label_zh}".strip(),
-                    "direction": ind.direction,
-                    "normalise": ind.normalise.method,
-                    "goalposts / scope": goalposts,
-                    "applies to": ", ".join(ind.applies_to or ("every type",)),
-                    "share of dimension": ind.weight / inner,
-                    "share of total (all apply)": dim.weight / total * ind.weight / inner,
-                }
-            )
-    return pd.DataFrame(rows)
+from evaluation import services
+from evaluation.ui import state
 
 
 def render() -> None:
-    """Show the framework in force."""
-    framework = current_framework()
+    """Dimensions, indicators with effective weights, tiers and red lines of the framework."""
+    framework = state.current_framework(show_problems=True)
     if framework is None:
         return
-    st.header(framework.name)
+    st.title(framework.name)
     st.caption(
         f"{framework.name_zh} · fingerprint `{framework.short_fingerprint}` · "
-        f"scores 0–{framework.scale:g}"
+        f"scores 0–{framework.scale:g} · figures due by day {framework.submission_deadline_day} "
+        "of the following month"
     )
-    st.subheader("Dimensions and indicators")
-    st.dataframe(
-        _indicator_rows(framework),
-        hide_index=True,
-        column_config={
-            "share of dimension": st.column_config.NumberColumn(format="percent"),
-            "share of total (all apply)": st.column_config.NumberColumn(format="percent"),
-        },
-    )
+    tree = services.framework_tree(framework)
+    for dimension, rows in tree.groupby("dimension", sort=False):
+        share = rows["share of total (all apply)"].sum()
+        with st.expander(f"**{dimension}** · {share:.0%} of the total", expanded=True):
+            st.dataframe(
+                rows.drop(columns=["dimension"]),
+                hide_index=True,
+                column_config={
+                    "share of dimension": st.column_config.NumberColumn(format="percent"),
+                    "share of total (all apply)": st.column_config.NumberColumn(format="percent"),
+                },
+            )
     st.subheader("Tiers")
     st.dataframe(
         pd.DataFrame(

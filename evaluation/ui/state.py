@@ -1,23 +1,76 @@
-"""The framework in force, with an error panel when the file is invalid."""
+"""What every page needs first: the database, the framework in force, the viewer, the data."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from evaluation import services
+from evaluation.access import Viewer
+from evaluation.engine import Evaluation
 from evaluation.framework import Framework
 from evaluation.settings import setting
+from evaluation.storage.db import Engine
 from evaluation.ui import cache
 
+# Until accounts exist, the dashboard is used by the joint office itself.
+LOCAL_VIEWER = Viewer("coordinator", "coordinator")
 
-def current_framework() -> Framework | None:
-    """Load the framework file; show every problem when it is invalid."""
+
+def database_url() -> str:
+    """The database named by the settings."""
+    return setting("DATABASE_URL")
+
+
+def engine() -> Engine:
+    """The store of this process."""
+    return cache.store(database_url())
+
+
+def viewer() -> Viewer:
+    """Who is looking."""
+    return LOCAL_VIEWER
+
+
+def current_framework(show_problems: bool = False) -> Framework | None:
+    """The framework in force; when the file is invalid, say so and serve the last valid one."""
     path = Path(setting("INDICATORS_FILE"))
     modified = path.stat().st_mtime if path.exists() else 0.0
     status = cache.framework_status(str(path), modified)
+    framework, note = cache.served_framework(database_url(), str(path), modified)
     if status.error is not None:
-        st.error(f"{path.name} is invalid, so nothing can be scored until it is fixed.")
-        st.code("\n".join(str(p) for p in status.error.problems), language="text")
+        st.error(f"{path.name} is invalid: {note}.")
+        if show_problems or framework is None:
+            st.code("\n".join(str(p) for p in status.error.problems), language="text")
+    return framework
+
+
+@dataclass(frozen=True)
+class Context:
+    """The framework, viewer and stored data a page renders from."""
+
+    framework: Framework
+    viewer: Viewer
+    data: services.Dataset
+    version: str
+
+
+def context() -> Context | None:
+    """Everything a page needs; None (with the reason shown) when nothing can be shown."""
+    framework = current_framework()
+    if framework is None:
         return None
-    return status.framework
+    version = services.data_version(engine())
+    return Context(framework, viewer(), cache.dataset(database_url(), version), version)
+
+
+def evaluation_of(ctx: Context, period: str) -> Evaluation | None:
+    """The cached evaluation of a period."""
+    return cache.evaluation(database_url(), ctx.version, ctx.framework, period)
+
+
+def store_is_empty() -> bool:
+    """True while no agency is registered (the first-run screen is shown)."""
+    return services.store_is_empty(engine())

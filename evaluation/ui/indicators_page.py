@@ -1,0 +1,53 @@
+"""Indicators: every agency's score on every indicator, one indicator's spread and trend."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from evaluation import services
+from evaluation.ui import components, state
+
+
+def render() -> None:
+    """Heatmap of scores, the chosen indicator's distribution and its raw totals over time."""
+    ctx = state.context()
+    if ctx is None:
+        return
+    components.banners(ctx)
+    period = components.period_picker(ctx)
+    st.title("Indicators")
+    if period is None:
+        components.nothing_stored()
+        return
+    evaluation = state.evaluation_of(ctx, period)
+    assert evaluation is not None
+    labels = {i.id: f"{i.label} {i.label_zh}".strip() for i in ctx.framework.indicators}
+    chosen: str = st.selectbox(
+        "Indicator", list(labels), format_func=lambda i: labels[i], key="indicator"
+    )
+    detail = services.indicator_detail(ctx.viewer, ctx.data, evaluation, chosen)
+    st.subheader(f"Scores, {period}")
+    st.plotly_chart(
+        px.imshow(
+            detail.heatmap,
+            color_continuous_scale="RdYlGn",
+            zmin=0,
+            zmax=ctx.framework.scale,
+            aspect="auto",
+        ).update_layout(height=max(420, 18 * len(detail.heatmap)), margin={"t": 10}),
+        key="heatmap",
+    )
+    left, right = st.columns(2)
+    left.subheader("Distribution")
+    left.plotly_chart(
+        px.strip(
+            detail.values, x="agency_type", y="value", hover_name="agency_name", color="agency_type"
+        ).update_layout(showlegend=False, height=360),
+        key="distribution",
+    )
+    right.subheader("City-wide raw totals")
+    right.plotly_chart(
+        px.line(detail.trend, x="period", y="total", color="field").update_layout(height=360),
+        key="trend",
+    )

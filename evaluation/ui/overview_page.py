@@ -1,0 +1,85 @@
+"""Overview: the coordinators' home for a month, quarter or year."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from evaluation import services
+from evaluation.ui import components, state
+
+
+def _metric(column, row: pd.Series) -> None:  # type: ignore[no-untyped-def]
+    """One headline figure with its change against the previous period."""
+    value, change = row["value"], row["change"]
+    if row["unit"] == "ratio":
+        shown = "–" if pd.isna(value) else f"{value:.1%}"
+        delta = None if pd.isna(change) else f"{change * 100:+.1f} pp"
+    else:
+        shown = "–" if pd.isna(value) else f"¥{value / 1e6:,.2f} m"
+        delta = None if pd.isna(change) else f"{change:+.1%}"
+    column.metric(f"{row['label']} {row['label_zh']}", shown, delta)
+
+
+def render() -> None:
+    """Headline figures, tiers, leaders, movers and red-line events."""
+    ctx = state.context()
+    if ctx is None:
+        return
+    components.banners(ctx)
+    period = components.period_picker(ctx)
+    st.title("Overview")
+    if period is None:
+        components.nothing_stored()
+        return
+    evaluation = state.evaluation_of(ctx, period)
+    assert evaluation is not None
+    view = services.overview(ctx.viewer, ctx.framework, ctx.data, evaluation, datetime.now(UTC))
+    st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
+    columns = st.columns(len(view.headline) + 1)
+    for column, (_, row) in zip(columns, view.headline.iterrows(), strict=False):
+        _metric(column, row)
+    columns[-1].metric(
+        "Submissions received",
+        f"{view.received} of {view.expected}",
+        f"{view.late} late" if view.late else "none late",
+        delta_color="inverse" if view.late else "off",
+    )
+    left, right = st.columns([1, 2])
+    left.subheader("Tiers")
+    left.plotly_chart(
+        px.bar(
+            view.tiers,
+            x="tier",
+            y="agencies",
+            color="tier",
+            color_discrete_map=components.tier_colours(ctx.framework),
+            hover_data=["label"],
+        ).update_layout(showlegend=False, height=300, margin={"t": 10}),
+        key="tiers",
+    )
+    with right:
+        st.subheader("Red-line events")
+        if view.red_lines.empty:
+            st.success("No agency's tier was capped by a red line.")
+        else:
+            st.dataframe(view.red_lines, hide_index=True)
+    blocks = (
+        ("Top five", view.top),
+        ("Bottom five", view.bottom),
+        ("Biggest climbers", view.climbers),
+        ("Biggest fallers", view.fallers),
+    )
+    for column, (title, frame) in zip(st.columns(4), blocks, strict=True):
+        column.subheader(title)
+        shown = frame.assign(rank_change=frame["rank_change"].map(components.format_change))
+        column.dataframe(
+            shown[["rank", "rank_change", "agency_name", "tier"]].style.map(
+                components.tier_style(ctx.framework), subset=["tier"]
+            ),
+            hide_index=True,
+            column_config={"rank_change": "change", "agency_name": "agency"},
+        )

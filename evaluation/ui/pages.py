@@ -1,0 +1,41 @@
+"""The dashboard's pages and who sees which (used by dashboard.py and by links between pages)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from evaluation.access import Viewer
+from evaluation.ui import (
+    framework_page,
+    indicators_page,
+    links,
+    overview_page,
+    publish_page,
+    rankings_page,
+    submissions_page,
+    upload_page,
+    welcome_page,
+)
+
+PAGES = (
+    (overview_page.render, "Overview", "overview", "🏙️"),
+    (rankings_page.render, "Rankings", "rankings", "🏆"),
+    links.PROFILE,
+    (indicators_page.render, "Indicators", "indicators", "📊"),
+    (submissions_page.render, "Submissions", "submissions", "🗓️"),
+    (upload_page.render, "Upload", "upload", "📤"),
+    (framework_page.render, "Framework", "framework", "🧭"),
+    (publish_page.render, "Publish", "publish", "📣"),
+)
+AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
+
+
+def visible(viewer: Viewer, empty: bool) -> list[st.Page]:
+    """The pages this viewer may open; only the welcome page while the database is empty."""
+    if empty:
+        return [st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)]
+    allowed = [p for p in PAGES if viewer.sees_everything or p[2] in AGENCY_PAGES]
+    return [
+        st.Page(render, title=title, url_path=url_path, icon=icon, default=k == 0)
+        for k, (render, title, url_path, icon) in enumerate(allowed)
+    ]

@@ -1,0 +1,132 @@
+"""Agency profile: one agency's result, why, how it moved, and what would lift it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from evaluation import services
+from evaluation.errors import EvaluationError
+from evaluation.framework import Framework
+from evaluation.ui import cache, components, state
+
+
+def _radar(profile: services.Profile) -> go.Figure:
+    """Dimension scores against the median of agencies of the same type."""
+    dims = profile.dimensions.dropna(subset=["score"])
+    labels = list(dims["label"]) + list(dims["label"][:1])
+    figure = go.Figure()
+    for column, name in (("type_median", "type median"), ("score", "this agency")):
+        values = list(dims[column]) + list(dims[column][:1])
+        figure.add_trace(go.Scatterpolar(r=values, theta=labels, name=name, fill="toself"))
+    figure.update_layout(
+        polar={"radialaxis": {"range": [0, 100]}}, height=360, margin={"t": 30, "b": 30}
+    )
+    return figure
+
+
+def _over_time(framework: Framework, profile: services.Profile) -> go.Figure:
+    """Score (with tier bands) and rank, month by month."""
+    line = profile.timeline
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    upper = framework.scale
+    colours = components.tier_colours(framework)
+    for tier in framework.tiers:
+        figure.add_hrect(
+            y0=tier.min_score, y1=upper, fillcolor=colours[tier.id], opacity=0.08, line_width=0
+        )
+        upper = tier.min_score
+    figure.add_scatter(x=line["period"], y=line["score"], name="score", mode="lines+markers")
+    figure.add_scatter(
+        x=line["period"], y=line["rank"], name="rank", mode="lines", secondary_y=True
+    )
+    figure.update_yaxes(range=[0, framework.scale], title="score", secondary_y=False)
+    figure.update_yaxes(autorange="reversed", title="rank", secondary_y=True)
+    figure.update_layout(height=340, margin={"t": 20, "b": 20})
+    return figure
+
+
+def render() -> None:
+    """Pick an agency (or arrive from a table) and see its profile for a period."""
+    ctx = state.context()
+    if ctx is None:
+        return
+    components.banners(ctx)
+    period = components.period_picker(ctx)
+    agencies = ctx.data.agencies
+    if not ctx.viewer.sees_everything:
+        agencies = agencies[agencies["code"] == ctx.viewer.agency]
+    codes = list(agencies["code"])
+    if not codes:
+        st.title("Agency profile")
+        st.info("No agency is registered yet.")
+        return
+    names = dict(zip(agencies["code"], agencies["name"], strict=True))
+    wanted = st.query_params.get("agency")
+    index = codes.index(wanted) if wanted in codes else 0
+    if wanted is not None and wanted not in codes:
+        st.warning(f'There is no agency "{wanted}" you may see; showing {names[codes[0]]}.')
+    code = st.selectbox(
+        "Agency", codes, index=index, format_func=lambda c: f"{names[c]} ({c})", key="agency"
+    )
+    st.query_params["agency"] = code
+    if period is None:
+        components.nothing_stored()
+        return
+    evaluation = state.evaluation_of(ctx, period)
+    assert evaluation is not None
+    history = cache.timeline(state.database_url(), ctx.version, ctx.framework)
+    try:
+        profile = services.agency_profile(
+            ctx.viewer, ctx.data, evaluation, history, code, datetime.now(UTC)
+        )
+    except EvaluationError as exc:
+        st.error(str(exc))
+        return
+    why = profile.explanation
+    st.title(why.agency_name)
+    st.caption(
+        f"{why.agency_type} · {period} · {services.publication_state(state.engine(), evaluation)}"
+    )
+    a, b, c, d = st.columns(4)
+    a.metric("Score", "–" if why.score is None else f"{why.score:.1f}")
+    b.metric("Rank", why.rank or "–")
+    c.metric("Tier", why.tier or "–")
+    gap = why.points_to_next_tier
+    d.metric(
+        f"To tier {why.next_tier}" if why.next_tier else "Next tier",
+        "top tier" if why.next_tier is None else f"{gap:.1f} points" if gap else "–",
+    )
+    st.info(why.summary)
+    for flag in profile.flags + list(why.tier_reasons):
+        st.warning(flag, icon=":material/flag:")
+    left, right = st.columns(2)
+    left.subheader("Dimensions")
+    left.plotly_chart(_radar(profile), key="radar")
+    right.subheader("Over time")
+    right.plotly_chart(_over_time(ctx.framework, profile), key="timeline")
+    st.subheader("Indicators")
+    st.dataframe(
+        profile.indicators,
+        hide_index=True,
+        column_config={
+            "weight": st.column_config.NumberColumn(format="percent"),
+            "score": st.column_config.NumberColumn(format="%.1f"),
+            "contribution": st.column_config.NumberColumn(format="%.2f"),
+            "peer_median": st.column_config.NumberColumn("type median score", format="%.1f"),
+        },
+    )
+    if why.opportunities:
+        st.subheader("Where the most points are")
+        st.dataframe(
+            [
+                {"indicator": o.label, "score now": o.current_score, "points at full marks": o.gain}
+                for o in why.opportunities
+            ],
+            hide_index=True,
+        )
+    st.subheader("Submission history")
+    st.dataframe(profile.submissions, hide_index=True, column_config={"agency_code": None})

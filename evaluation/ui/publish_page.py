@@ -1,0 +1,67 @@
+"""Publish: evaluate a period, compare with what was published, publish an immutable snapshot."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from evaluation import services
+from evaluation.errors import EvaluationError
+from evaluation.ui import components, state
+
+
+def render() -> None:
+    """Compare today's result of a period with its last publication, then publish."""
+    ctx = state.context()
+    if ctx is None:
+        return
+    components.banners(ctx)
+    period = components.period_picker(ctx)
+    st.title("Publish")
+    if period is None:
+        components.nothing_stored()
+        return
+    evaluation = state.evaluation_of(ctx, period)
+    assert evaluation is not None
+    status = services.publication_state(state.engine(), evaluation)
+    st.caption(f"{period} · {status}")
+    comparison = services.compare_with_published(state.engine(), ctx.framework, period)
+    if comparison is None:
+        st.info(f"{period} has never been published.")
+    elif comparison.identical:
+        st.success(f"Publication #{comparison.published_id} of {period} matches today's result.")
+    else:
+        changed = [
+            what
+            for what, flag in (
+                ("the framework", comparison.framework_changed),
+                ("the data", comparison.data_changed),
+            )
+            if flag
+        ]
+        st.warning(
+            f"Since publication #{comparison.published_id} "
+            f"({comparison.published_at:%Y-%m-%d %H:%M} UTC), {' and '.join(changed) or 'nothing'}"
+            f" changed; {len(comparison.moves)} agencies' scores, ranks or tiers differ."
+        )
+        st.dataframe(comparison.moves, hide_index=True, key="moves")
+    st.subheader("Draft to publish")
+    st.dataframe(
+        services.league_table(ctx.viewer, evaluation, None)[
+            ["rank", "agency_name", "agency_type", "score", "tier", "tier_reasons"]
+        ].style.map(components.tier_style(ctx.framework), subset=["tier"]),
+        hide_index=True,
+        key="draft",
+    )
+    sure = st.checkbox(
+        f"I have checked the {period} results; publish them as they are.", key="publish_sure"
+    )
+    if st.button("Publish", type="primary", disabled=not sure, icon=":material/campaign:"):
+        try:
+            new_id = services.publish_period(ctx.viewer, state.engine(), ctx.framework, period)
+        except EvaluationError as exc:
+            st.error(str(exc))
+        else:
+            st.toast(f"Published {period} as #{new_id}")
+            st.rerun()
+    st.subheader("Published")
+    st.dataframe(services.published_list(state.engine()), hide_index=True, key="published")

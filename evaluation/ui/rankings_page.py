@@ -1,0 +1,80 @@
+"""Rankings: the league table of a period, filterable, with tier bands and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from evaluation import services
+from evaluation.ui import components, links, state
+
+
+def render() -> None:
+    """League table, ranked bar chart, CSV/XLSX downloads; a row opens the agency's profile."""
+    ctx = state.context()
+    if ctx is None:
+        return
+    components.banners(ctx)
+    period = components.period_picker(ctx)
+    st.title("Rankings")
+    if period is None:
+        components.nothing_stored()
+        return
+    evaluation = state.evaluation_of(ctx, period)
+    assert evaluation is not None
+    st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
+    types = st.multiselect(
+        "Agency types", ctx.framework.type_ids(), placeholder="All types", key="rank_types"
+    )
+    table = services.league_table(ctx.viewer, evaluation, types)
+    table["rank_change"] = table["rank_change"].map(components.format_change)
+    scale = ctx.framework.scale
+    dims = {
+        f"dim.{d.id}": st.column_config.ProgressColumn(
+            d.label, min_value=0, max_value=scale, format="%.0f"
+        )
+        for d in ctx.framework.dimensions
+    }
+    st.caption("Select a row to open the agency's profile. Click a column header to sort.")
+    chosen = st.dataframe(
+        table.style.map(components.tier_style(ctx.framework), subset=["tier"]).format(
+            {"score": "{:.1f}"}, na_rep="–"
+        ),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="league",
+        column_config={
+            "rank_change": "change",
+            "rank_in_type": "rank in type",
+            "agency_code": None,
+            "agency_name": "agency",
+            "agency_name_zh": "机构",
+            "agency_type": "type",
+            "tier_reasons": "tier notes",
+            **dims,
+        },
+    )
+    rows = chosen.selection.rows if chosen else []
+    if rows:
+        st.switch_page(
+            links.profile(), query_params={"agency": str(table.loc[rows[0], "agency_code"])}
+        )
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "Download CSV",
+        lambda: services.export_ranking(ctx.viewer, evaluation, "csv"),
+        file_name=f"rankings-{evaluation.period.label}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download XLSX",
+        lambda: services.export_ranking(ctx.viewer, evaluation, "xlsx"),
+        file_name=f"rankings-{evaluation.period.label}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    shown = evaluation.table[evaluation.table["agency_code"].isin(table["agency_code"])]
+    st.plotly_chart(components.score_bars(ctx.framework, shown), key="bars")
