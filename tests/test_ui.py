@@ -184,3 +184,31 @@ def test_an_invalid_framework_with_nothing_kept_stops_scoring(
     assert not at.exception
     assert "nothing can be scored" in at.error[0].value
     assert at.code, "every problem is listed"
+
+
+@pytest.fixture
+def demo_copy(demo_url: str, tmp_path: Path) -> str:
+    """A private copy of the demo database, for tests that change it."""
+    import shutil
+
+    target = tmp_path / "copy.db"
+    shutil.copy(demo_url.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
+def test_publishing_marks_the_period_published(
+    demo_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("publish", demo_copy, monkeypatch).run()
+    assert "draft" in at.caption[0].value
+    assert any("never been published" in i.value for i in at.info)
+    publish = next(b for b in at.button if b.label == "Publish")
+    assert publish.disabled, "publishing needs the confirmation ticked"
+    at.checkbox(key="publish_sure").check().run()
+    next(b for b in at.button if b.label == "Publish").click().run()
+    assert not at.exception
+    assert "published on" in at.caption[0].value
+    assert len(at.dataframe[-1].value) == 1  # the list of publications
+    assert any("matches today's result" in s.value for s in at.success)
+    rankings = page("rankings", demo_copy, monkeypatch).run()
+    assert "published on" in rankings.caption[0].value

@@ -6,7 +6,7 @@ import streamlit as st
 
 from evaluation.ui import profile_page
 
-PROFILE = (profile_page.render, "Agency profile", "agency", "🏛️")
+PROFILE = (profile_page.render, "Agency profile", "agency", ":material/apartment:")
 
 
 def profile() -> st.Page:

@@ -21,7 +21,9 @@ def _metric(column, row: pd.Series) -> None:  # type: ignore[no-untyped-def]
     else:
         shown = "–" if pd.isna(value) else f"¥{value / 1e6:,.2f} m"
         delta = None if pd.isna(change) else f"{change:+.1%}"
-    column.metric(f"{row['label']} {row['label_zh']}", shown, delta)
+    column.metric(
+        row["label"], shown, delta, help=f"{row['label_zh']}; change against the previous period"
+    )
 
 
 def render() -> None:
@@ -39,14 +41,17 @@ def render() -> None:
     assert evaluation is not None
     view = services.overview(ctx.viewer, ctx.framework, ctx.data, evaluation, datetime.now(UTC))
     st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
-    columns = st.columns(len(view.headline) + 1)
+    columns = [*st.columns(4, border=True), *st.columns(4, border=True)]
     for column, (_, row) in zip(columns, view.headline.iterrows(), strict=False):
         _metric(column, row)
-    columns[-1].metric(
+    columns[len(view.headline)].metric(
         "Submissions received",
         f"{view.received} of {view.expected}",
         f"{view.late} late" if view.late else "none late",
         delta_color="inverse" if view.late else "off",
+    )
+    columns[len(view.headline) + 1].metric(
+        "Red-line events", len(view.red_lines), help="agencies whose tier a red line capped"
     )
     left, right = st.columns([1, 2])
     left.subheader("Tiers")

@@ -18,14 +18,14 @@ from evaluation.ui import (
 )
 
 PAGES = (
-    (overview_page.render, "Overview", "overview", "🏙️"),
-    (rankings_page.render, "Rankings", "rankings", "🏆"),
+    (overview_page.render, "Overview", "overview", ":material/dashboard:"),
+    (rankings_page.render, "Rankings", "rankings", ":material/leaderboard:"),
     links.PROFILE,
-    (indicators_page.render, "Indicators", "indicators", "📊"),
-    (submissions_page.render, "Submissions", "submissions", "🗓️"),
-    (upload_page.render, "Upload", "upload", "📤"),
-    (framework_page.render, "Framework", "framework", "🧭"),
-    (publish_page.render, "Publish", "publish", "📣"),
+    (indicators_page.render, "Indicators", "indicators", ":material/grid_on:"),
+    (submissions_page.render, "Submissions", "submissions", ":material/event_available:"),
+    (upload_page.render, "Upload", "upload", ":material/upload_file:"),
+    (framework_page.render, "Framework", "framework", ":material/account_tree:"),
+    (publish_page.render, "Publish", "publish", ":material/campaign:"),
 )
 AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
 
