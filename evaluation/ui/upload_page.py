@@ -18,7 +18,7 @@ WARNING_CELL = "background-color: #fff3cd"
 
 def _highlighted(table: pd.DataFrame, errors: tuple[Issue, ...], warnings: tuple[Issue, ...]):  # type: ignore[no-untyped-def]
     """The file as read, with rows numbered as in Excel and problem cells coloured."""
-    shown = table.copy()
+    shown = table.fillna("")
     shown.index = pd.RangeIndex(2, len(shown) + 2)
     shown.index.name = "row"
     styles = pd.DataFrame("", index=shown.index, columns=shown.columns)

@@ -1,0 +1,139 @@
+"""The dashboard in a real browser: a Streamlit server per module, headless Chromium per test.
+
+Add a test by asking for `page` and a server fixture (`demo_server`: demo data loaded;
+`dashboard_server`: empty database), opening a page with `goto`, and asserting with Playwright's
+auto-retrying `expect`. Wrap clicks and uploads in `with expect_rerun(page):`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page, expect
+
+from evaluation.framework import load_framework
+from tests.browser_support import (
+    Server,
+    expect_rerun,
+    goto,
+    screenshot,
+    start_server,
+    wait_for_app,
+)
+from tests.conftest import ROOT
+
+pytest_plugins = ["tests.browser_support"]
+pytestmark = pytest.mark.browser
+
+
+def test_framework_page_shows_the_framework_name(page: Page, demo_server: Server) -> None:
+    """The Framework page opens and shows the name from indicators.yaml as a heading."""
+    name = load_framework(ROOT / "indicators.yaml").name
+    goto(page, demo_server, "framework")
+    # Any heading level: the page may use st.title or st.header for the name.
+    heading = page.get_by_role("heading", name=name)
+    expect(heading).to_be_visible()
+    expect(heading).to_have_text(name)
+    screenshot(page, "framework")
+
+
+UPLOADS = ROOT / "tests" / "data" / "uploads"
+
+
+def grid_rows(page: Page) -> int:
+    """Data rows of the first table on the page, from the grid's accessibility attributes."""
+    grid = page.get_by_test_id("stDataFrame").first.get_by_role("grid", include_hidden=True)
+    expect(grid).to_have_attribute("aria-rowcount", re.compile(r"\d+"))
+    return int(grid.get_attribute("aria-rowcount") or 0) - 1  # the header is a row too
+
+
+def test_first_run_offers_and_loads_the_demo(page: Page, tmp_path: Path) -> None:
+    with start_server(tmp_path / "evaluation.db") as server:
+        goto(page, server)
+        expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+        screenshot(page, "welcome")
+        with expect_rerun(page):
+            page.get_by_role("button", name="Load the demo data").click()
+        expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+        expect(
+            page.get_by_text("Demo data: every agency and figure here is synthetic")
+        ).to_be_visible()
+
+
+def test_rankings_show_every_agency(page: Page, demo_server: Server) -> None:
+    goto(page, demo_server, "rankings")
+    expect(page.get_by_role("heading", name="Rankings")).to_be_visible()
+    assert grid_rows(page) == 30
+
+
+def test_a_row_of_the_rankings_opens_the_agency_profile(page: Page, demo_server: Server) -> None:
+    goto(page, demo_server, "rankings")
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table).to_contain_text("Lianliao")  # the leader of the last month of the demo
+    box = table.bounding_box()
+    assert box is not None
+    # Canvas grid: the first column is the row selector; rows are 35 px under a 35 px header.
+    with expect_rerun(page):
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 * 2 + 17)
+    # The selection reruns the rankings, which switch to the profile page: a second run.
+    expect(page).to_have_url(re.compile(r"/agency\?agency=[A-Z0-9]+$"))
+    wait_for_app(page)
+    code = page.url.split("agency=")[1]
+    names = pd.read_csv(ROOT / "data" / "demo" / "agencies.csv").set_index("code")["name"]
+    expect(page.get_by_role("heading", level=1)).to_have_text(names[code])
+    expect(page.get_by_text("Submission history")).to_be_visible()
+    screenshot(page, "agency-from-rankings")
+
+
+def test_a_good_upload_is_previewed_and_stored(page: Page, demo_server: Server) -> None:
+    goto(page, demo_server, "upload")
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    with expect_rerun(page):
+        uploader.set_input_files(str(UPLOADS / "good.csv"))
+    expect(page.get_by_text("What changes: 2 agency-month(s)")).to_be_visible()
+    with expect_rerun(page):
+        page.get_by_role("button", name="Store this upload").click()
+    expect(page.get_by_text("Stored good.csv: 2 agency-month(s) as new versions.")).to_be_visible()
+    screenshot(page, "upload-stored")
+
+
+def test_a_bad_upload_is_refused_with_rows_and_columns(page: Page, demo_server: Server) -> None:
+    goto(page, demo_server, "upload")
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    with expect_rerun(page):
+        uploader.set_input_files(str(UPLOADS / "bad.csv"))
+    expect(
+        page.get_by_text("bad.csv is refused: 8 problem(s). Nothing was stored.")
+    ).to_be_visible()
+    problems = page.get_by_test_id("stDataFrame").first
+    expect(problems).to_contain_text('unknown agency code "XX99"')
+    expect(problems).to_contain_text("amount_returned (50) is above amount_frozen (10)")
+    expect(page.get_by_role("button", name="Store this upload")).to_have_count(0)
+    screenshot(page, "upload-refused")
+
+
+def test_the_rankings_download_as_csv(page: Page, demo_server: Server) -> None:
+    goto(page, demo_server, "rankings")
+    with page.expect_download() as waiting:
+        page.get_by_role("button", name="Download CSV").click()
+    download = waiting.value
+    assert download.suggested_filename.startswith(
+        "rankings-"
+    ) and download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("agency_code,agency_name,agency_type,period,score,rank")
+    assert len(lines) == 31
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "rankings", "agency", "indicators", "submissions", "upload", "framework", "publish"],
+)
+def test_every_page_renders_in_the_browser(page: Page, demo_server: Server, path: str) -> None:
+    goto(page, demo_server, path)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screenshot(page, f"page-{path or 'overview'}")
