@@ -272,6 +272,8 @@ def wait_for_app(page: Page, allow_exception: bool = False) -> None:
             f"({state}).",
             pytrace=False,
         )
+    # Widgets whose code is loaded lazily show a placeholder until their chunk arrives.
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=RUN_TIMEOUT_MS)
     exceptions = page.get_by_test_id("stException")
     if not allow_exception and exceptions.count():
         shown = "\n\n".join(exceptions.all_inner_texts())

@@ -80,6 +80,7 @@ def score_bars(framework: Framework, table: pd.DataFrame, height: int = 520) -> 
             fillcolor=colours[tier.id],
             opacity=0.08,
             line_width=0,
+            layer="below",
             annotation_text=tier.id,
             annotation_position="top left",
         )

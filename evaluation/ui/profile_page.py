@@ -36,7 +36,12 @@ def _over_time(framework: Framework, profile: services.Profile) -> go.Figure:
     colours = components.tier_colours(framework)
     for tier in framework.tiers:
         figure.add_hrect(
-            y0=tier.min_score, y1=upper, fillcolor=colours[tier.id], opacity=0.08, line_width=0
+            y0=tier.min_score,
+            y1=upper,
+            fillcolor=colours[tier.id],
+            opacity=0.08,
+            line_width=0,
+            layer="below",
         )
         upper = tier.min_score
     figure.add_scatter(x=line["period"], y=line["score"], name="score", mode="lines+markers")

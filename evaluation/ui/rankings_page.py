@@ -40,6 +40,7 @@ def render() -> None:
             {"score": "{:.1f}"}, na_rep="–"
         ),
         hide_index=True,
+        height=min(35 * (len(table) + 1) + 3, 740),
         on_select="rerun",
         selection_mode="single-row",
         key="league",
