@@ -60,8 +60,9 @@ def _total(
     if field not in figures.columns:
         return float("nan")
     rows = figures["period"].isin(months)
-    if only and types.isin(only).any():
-        rows &= figures["agency_code"].map(types).isin(only)
+    lead = figures["agency_code"].map(types).isin(only).to_numpy()
+    if only and (lead & rows.to_numpy() & figures[field].notna().to_numpy()).any():
+        rows &= lead
     values = figures.loc[rows, field]
     return float(values.sum()) if values.notna().any() else float("nan")
 

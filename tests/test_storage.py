@@ -221,3 +221,26 @@ def test_a_killed_process_leaves_the_database_as_before(db_url: str, tmp_path) -
         assert conn.execute(select(func.count()).select_from(Submission)).scalar() == 1
     upload(engine, [{"agency_code": "BK01", "period": "2025-01", "frozen": 2.0}])  # still usable
     engine.dispose()
+
+
+def test_the_last_served_framework_is_remembered(engine: Engine) -> None:
+    assert repo.last_framework(engine) is None
+    assert repo.remember_framework(engine, "a" * 64, "version: 1  # A", "indicators.yaml")
+    assert not repo.remember_framework(engine, "a" * 64, "version: 1  # A", "indicators.yaml")
+    assert repo.remember_framework(engine, "b" * 64, "version: 1  # B", "indicators.yaml")
+    assert repo.last_framework(engine)["text"] == "version: 1  # B"  # type: ignore[index]
+    assert repo.remember_framework(engine, "a" * 64, "version: 1  # A", "indicators.yaml")
+    assert repo.last_framework(engine)["fingerprint"] == "a" * 64  # type: ignore[index]
+    served = [e for e in repo.audit_log(engine)["action"] if e == "framework.served"]
+    assert len(served) == 3
+
+
+def test_the_data_version_moves_with_every_upload(engine: Engine) -> None:
+    repo.add_agencies(engine, AGENCIES)
+    before = repo.data_version(engine)
+    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 1.0}])
+    after = repo.data_version(engine)
+    assert after != before
+    assert repo.data_version(engine) == after
+    subs = repo.submissions(engine)
+    assert list(subs["agency_code"]) == ["BK01"] and str(subs["uploaded_at"].dt.tz) == "UTC"
