@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation import services
+from evaluation.access import ROLES
 from evaluation.engine import Evaluation, evaluate
 from evaluation.errors import EvaluationError, FrameworkError, InputError
 from evaluation.export import score_columns, to_csv, to_xlsx
@@ -289,7 +291,71 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--user", default="cli", help="recorded as the publisher")
     publish.add_argument("--indicators", default="indicators.yaml")
     publish.set_defaults(run=cmd_publish)
+
+    users = sub.add_parser("users", help="accounts: add, list, disable, reset-password")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="create an account (password prompted or on stdin)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--agency", help="the agency code of an agency user")
+    add.add_argument("--email", default="", help="matched to single sign-on identities")
+    add.set_defaults(run=cmd_users_add)
+    users_sub.add_parser("list", help="every account (never a password)").set_defaults(
+        run=cmd_users_list
+    )
+    disable = users_sub.add_parser("disable", help="stop an account from signing in")
+    disable.add_argument("username")
+    disable.set_defaults(run=cmd_users_disable)
+    reset = users_sub.add_parser("reset-password", help="set a new password and unlock")
+    reset.add_argument("username")
+    reset.set_defaults(run=cmd_users_reset)
     return parser
+
+
+def read_password() -> str:
+    """A new password: asked twice at a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password (at least 12 characters): ")
+        if getpass.getpass("Repeat the password: ") != first:
+            raise InputError("password: the two entries differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    """Create an account."""
+    services.create_user(
+        services.open_store(),
+        None,
+        args.username,
+        args.role,
+        read_password(),
+        agency=args.agency,
+        email=args.email,
+    )
+    print(f"created {args.role} {args.username}" + (f" of {args.agency}" if args.agency else ""))
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    """Print every account."""
+    table = services.list_users(services.open_store(), None)
+    print(table.to_string(index=False) if len(table) else "no accounts yet")
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    """Disable an account."""
+    services.set_user_active(services.open_store(), None, args.username, False)
+    print(f"disabled {args.username}")
+    return 0
+
+
+def cmd_users_reset(args: argparse.Namespace) -> int:
+    """Set a new password."""
+    services.reset_password(services.open_store(), None, args.username, read_password())
+    print(f"new password set for {args.username}; the account is unlocked")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

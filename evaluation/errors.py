@@ -56,3 +56,7 @@ class StorageError(EvaluationError):
 
 class PermissionDeniedError(EvaluationError):
     """The viewer may not do what was asked."""
+
+
+class AuthenticationError(EvaluationError):
+    """A sign-in failed; the message never says whether the username exists."""

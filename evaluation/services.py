@@ -5,17 +5,25 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from evaluation import demo
+from evaluation import accounts, demo
 from evaluation.access import Viewer, require
 from evaluation.demo import DemoData
 from evaluation.engine import Evaluation, Evaluator, evaluate
-from evaluation.errors import FrameworkError, InputError, StorageError, UploadError
+from evaluation.errors import (
+    AuthenticationError,
+    FrameworkError,
+    InputError,
+    PermissionDeniedError,
+    StorageError,
+    UploadError,
+)
 from evaluation.explain import Explanation
 from evaluation.export import score_columns, to_csv, to_xlsx
 from evaluation.figures import check_agencies
@@ -26,8 +34,10 @@ from evaluation.ingest.template import template_xlsx
 from evaluation.ingest.validate import Checked, check_upload, parse_month
 from evaluation.periods import parse_period
 from evaluation.settings import setting
+from evaluation.storage import accounts as account_store
 from evaluation.storage import repository
 from evaluation.storage.db import Engine, current_revision, make_engine, upgrade
+from evaluation.storage.models import utcnow
 from evaluation.timeliness import LATE, LATE_REVISED, NOT_DUE, ON_TIME, submission_matrix
 
 
@@ -763,3 +773,150 @@ def framework_tree(framework: Framework) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+# -- accounts ---------------------------------------------------------------------------------
+CONSOLE = "console"  # the actor recorded for commands run at the server's own console
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """A hash to check unknown usernames against, so they take as long as known ones."""
+    return accounts.hash_password("never-a-password-of-anyone")
+
+
+def has_users(engine: Engine) -> bool:
+    """True once the first account exists."""
+    return account_store.count_users(engine) > 0
+
+
+def create_user(
+    engine: Engine,
+    actor: Viewer | None,
+    username: str,
+    role: str,
+    password: str,
+    agency: str | None = None,
+    email: str = "",
+) -> int:
+    """Create an account. `actor` None is the console, or the first-run screen of an empty store."""
+    if actor is not None:
+        require(actor.role == "admin", actor, "manage accounts")
+    name = accounts.check_username(username)
+    accounts.check_role(role, agency)
+    if agency is not None and agency not in set(repository.agencies(engine)["code"]):
+        raise InputError(f'agency: no agency with code "{agency}"')
+    now = utcnow()
+    record: dict[str, object] = {
+        "username": name,
+        "role": role,
+        "agency_code": agency,
+        "email": email.strip(),
+        "password_hash": accounts.hash_password(password),
+        "active": True,
+        "demo": False,
+        "failed_logins": 0,
+        "created_at": now,
+        "password_changed_at": now,
+    }
+    return account_store.add_user(engine, record, actor.name if actor else CONSOLE)
+
+
+def create_first_admin(engine: Engine, username: str, password: str, email: str = "") -> int:
+    """The first account, from the first-run screen; refused once any account exists."""
+    if has_users(engine):
+        raise PermissionDeniedError("the first administrator already exists; sign in instead")
+    return create_user(engine, None, username, "admin", password, email=email)
+
+
+def list_users(engine: Engine, actor: Viewer | None) -> pd.DataFrame:
+    """Every account without its password hash."""
+    if actor is not None:
+        require(actor.role == "admin", actor, "see the accounts")
+    return account_store.users(engine)
+
+
+def set_user_active(engine: Engine, actor: Viewer | None, username: str, active: bool) -> None:
+    """Disable or enable an account; a disabled account cannot sign in."""
+    if actor is not None:
+        require(actor.role == "admin", actor, "manage accounts")
+    action = "user.enable" if active else "user.disable"
+    account_store.change_user(
+        engine, username, {"active": active}, actor.name if actor else CONSOLE, action
+    )
+
+
+def reset_password(engine: Engine, actor: Viewer | None, username: str, password: str) -> None:
+    """Give an account a new password; it also unlocks the account."""
+    if actor is not None:
+        require(actor.role == "admin", actor, "reset passwords")
+    values: dict[str, object] = {
+        "password_hash": accounts.hash_password(password),
+        "password_changed_at": utcnow(),
+        "failed_logins": 0,
+        "locked_until": None,
+    }
+    account_store.change_user(
+        engine, username, values, actor.name if actor else CONSOLE, "user.reset_password"
+    )
+
+
+def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tuple[str, Viewer]:
+    """Check a username and password; a session token and the viewer, or AuthenticationError."""
+    account = account_store.user(engine, username.strip())
+    if account is None:
+        accounts.verify_password(_unknown_user_hash(), password)  # same time as a real check
+        account_store.audit(engine, username.strip()[:120], "login.failed", {"reason": "unknown"})
+        raise AuthenticationError(accounts.SIGN_IN_FAILED)
+    user_id = int(str(account["id"]))
+    locked_until = account["locked_until"]
+    is_locked = isinstance(locked_until, datetime) and accounts.locked(_aware(locked_until), now)
+    good = accounts.verify_password(str(account["password_hash"]), password)
+    if is_locked or not account["active"] or not good:
+        reason = "locked" if is_locked else "disabled" if not account["active"] else "password"
+        details: dict[str, object] = {"reason": reason}
+        if reason == "password" and account_store.failed_login(
+            engine, user_id, accounts.MAX_FAILED_LOGINS, now + accounts.LOCKOUT
+        ):
+            details["locked_until"] = (now + accounts.LOCKOUT).isoformat()
+        account_store.audit(engine, str(account["username"]), "login.failed", details)
+        raise AuthenticationError(accounts.SIGN_IN_FAILED)
+    token, digest = accounts.new_token()
+    account_store.start_session(engine, user_id, digest, now)
+    account_store.audit(engine, str(account["username"]), "login", {})
+    viewer = Viewer(str(account["username"]), account["role"], account["agency_code"])  # type: ignore[arg-type]
+    return token, viewer
+
+
+def viewer_for(engine: Engine, token: str | None, now: datetime) -> Viewer | None:
+    """The viewer of a session token; None when it is unknown, ended, idle too long or disabled."""
+    if not token:
+        return None
+    digest = accounts.token_digest(token)
+    row = account_store.session(engine, digest)
+    if row is None or row["ended_at"] is not None or not row["active"]:
+        return None
+    if accounts.expired(_aware(row["last_seen"]), now):  # type: ignore[arg-type]
+        account_store.end_session(engine, digest, now)
+        account_store.audit(engine, str(row["username"]), "session.expired", {})
+        return None
+    if now - _aware(row["last_seen"]) > SESSION_TOUCH:  # type: ignore[arg-type]
+        account_store.touch_session(engine, digest, now)
+    return Viewer(str(row["username"]), row["role"], row["agency_code"])  # type: ignore[arg-type]
+
+
+def sign_out(engine: Engine, token: str, now: datetime) -> None:
+    """End a session."""
+    digest = accounts.token_digest(token)
+    row = account_store.session(engine, digest)
+    account_store.end_session(engine, digest, now)
+    if row is not None:
+        account_store.audit(engine, str(row["username"]), "logout", {})
+
+
+SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not every rerun
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

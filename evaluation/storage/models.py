@@ -97,3 +97,34 @@ class FrameworkVersion(SQLModel, table=True):
     source: str = Field(max_length=255)
     first_seen: datetime = Field(default_factory=utcnow)
     last_served: datetime = Field(default_factory=utcnow, index=True)
+
+
+class User(SQLModel, table=True):
+    """An account: a role, for agency users their agency, and an argon2id password hash."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True, index=True)
+    role: str = Field(max_length=20)
+    agency_code: str | None = Field(default=None, max_length=40)
+    email: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=200)
+    active: bool = Field(default=True)
+    demo: bool = Field(default=False)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)
+    password_changed_at: datetime = Field(default_factory=utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser session; the database keeps only the token's SHA-256."""
+
+    __tablename__ = "user_sessions"
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = Field(default=None)

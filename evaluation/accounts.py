@@ -1,0 +1,104 @@
+"""Account rules: password policy, argon2id hashing, lockout and idle expiry."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from evaluation.access import ROLES
+from evaluation.errors import InputError
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+IDLE_EXPIRY = timedelta(hours=8)
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,59}$")
+# One message for every failed sign-in, so it never tells whether a username exists.
+SIGN_IN_FAILED = (
+    "Sign-in failed: the username or password is wrong, or the account is locked or disabled. "
+    f"After {MAX_FAILED_LOGINS} failed attempts an account is locked for "
+    f"{int(LOCKOUT.total_seconds() // 60)} minutes."
+)
+
+_HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
+
+
+def check_username(username: str) -> str:
+    """A username of 2-60 letters, digits, `.`, `_`, `@` or `-`."""
+    name = username.strip()
+    if not USERNAME.match(name):
+        raise InputError(
+            "username: expected 2-60 letters, digits, '.', '_', '@' or '-' starting with a letter "
+            f'or digit, got "{username}"'
+        )
+    return name
+
+
+def check_role(role: str, agency: str | None) -> None:
+    """A known role; agency users name their agency, others none."""
+    if role not in ROLES:
+        raise InputError(f'role: expected one of {", ".join(ROLES)}, got "{role}"')
+    if role == "agency" and not agency:
+        raise InputError("agency: an agency user must be bound to an agency code")
+    if role != "agency" and agency:
+        raise InputError(f'agency: only agency users are bound to an agency, got "{agency}"')
+
+
+def check_password(password: str) -> None:
+    """At least 12 characters, not all the same character."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(
+            f"password: expected at least {MIN_PASSWORD_LENGTH} characters, got {len(password)}"
+        )
+    if len(set(password)) == 1:
+        raise InputError("password: expected more than one distinct character")
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of a password (after checking the policy)."""
+    check_password(password)
+    return _HASHER.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """Whether the password matches the stored hash."""
+    try:
+        return _HASHER.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """True when the hash was made with older parameters."""
+    return _HASHER.check_needs_rehash(stored_hash)
+
+
+def new_token() -> tuple[str, str]:
+    """A session token for the browser and its SHA-256, which is all the database keeps."""
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a session token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def locked(locked_until: datetime | None, now: datetime) -> bool:
+    """Whether an account is locked at `now`."""
+    return locked_until is not None and locked_until > now
+
+
+def expired(last_seen: datetime, now: datetime) -> bool:
+    """Whether a session has been idle too long."""
+    return now - last_seen > IDLE_EXPIRY
+
+
+def new_password() -> str:
+    """A random 16-character password (demo accounts, resets)."""
+    return secrets.token_urlsafe(12)

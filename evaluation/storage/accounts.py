@@ -1,0 +1,155 @@
+"""Reading and writing accounts and sign-in sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from evaluation.errors import StorageError
+from evaluation.storage.models import User, UserSession
+from evaluation.storage.repository import _audit
+
+USER_COLUMNS = [
+    "username",
+    "role",
+    "agency_code",
+    "email",
+    "active",
+    "demo",
+    "locked_until",
+    "created_at",
+    "password_changed_at",
+]
+
+
+def count_users(engine: Engine) -> int:
+    """How many accounts exist."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(User)).scalar_one())
+
+
+def add_user(engine: Engine, record: dict[str, object], actor: str) -> int:
+    """Create an account; a taken username is refused."""
+    try:
+        with engine.begin() as conn:
+            new_id = conn.execute(insert(User).returning(User.id), record).scalar_one()
+            _audit(
+                conn,
+                actor,
+                "user.add",
+                {k: record.get(k) for k in ("username", "role", "agency_code", "demo")},
+            )
+    except IntegrityError:
+        raise StorageError(f'the username "{record["username"]}" is already taken') from None
+    return int(new_id)
+
+
+def user(engine: Engine, username: str) -> dict[str, object] | None:
+    """One account with its password hash, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(User).where(User.username == username)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def users(engine: Engine) -> pd.DataFrame:
+    """Every account, without password hashes."""
+    query = select(*(getattr(User, c) for c in USER_COLUMNS)).order_by(User.username)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=USER_COLUMNS)
+
+
+def change_user(
+    engine: Engine, username: str, values: dict[str, object], actor: str, action: str
+) -> None:
+    """Update an account and record why; an unknown username is refused."""
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(User).where(User.username == username).values(**values)
+        ).rowcount
+        if not changed:
+            raise StorageError(f'there is no account "{username}"')
+        shown = {k: v for k, v in values.items() if k != "password_hash"}
+        _audit(
+            conn,
+            actor,
+            action,
+            {"username": username, **shown},
+        )
+
+
+def failed_login(engine: Engine, user_id: int, limit: int, lock_until: datetime) -> bool:
+    """Count a failed sign-in; at `limit` failures lock the account. True when it locked."""
+    with engine.begin() as conn:
+        failures = conn.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(failed_logins=User.failed_logins + 1)
+            .returning(User.failed_logins)
+        ).scalar_one()
+        if failures >= limit:
+            conn.execute(
+                update(User)
+                .where(User.id == user_id)
+                .values(failed_logins=0, locked_until=lock_until)
+            )
+            return True
+    return False
+
+
+def start_session(engine: Engine, user_id: int, token_hash: str, now: datetime) -> None:
+    """Record a successful sign-in: failures cleared, a new session."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None)
+        )
+        conn.execute(
+            insert(UserSession).values(
+                token_hash=token_hash, user_id=user_id, created_at=now, last_seen=now
+            )
+        )
+
+
+def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
+    """A session with its account: username, role, agency_code, active, last_seen, ended_at."""
+    query = (
+        select(
+            UserSession.last_seen,
+            UserSession.ended_at,
+            User.username,
+            User.role,
+            User.agency_code,
+            User.active,
+        )
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
+
+
+def touch_session(engine: Engine, token_hash: str, now: datetime) -> None:
+    """Move a session's last activity to `now`."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(UserSession).where(UserSession.token_hash == token_hash).values(last_seen=now)
+        )
+
+
+def end_session(engine: Engine, token_hash: str, now: datetime) -> None:
+    """End a session (sign-out or expiry)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == token_hash, UserSession.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+
+
+def audit(engine: Engine, actor: str, action: str, details: dict[str, object]) -> None:
+    """Append one audit event on its own."""
+    with engine.begin() as conn:
+        _audit(conn, actor, action, details)
