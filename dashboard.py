@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from evaluation.ui import pages, state
+from evaluation.ui import account_pages, pages, state
 
 st.set_page_config(
     page_title="Anti-fraud collaboration evaluation", layout="wide", page_icon=":material/shield:"
 )
-st.navigation(pages.visible(state.viewer(), state.store_is_empty())).run()
+viewer = state.viewer() if state.has_users() else None
+if viewer is not None:
+    account_pages.sidebar(viewer)
+st.navigation(pages.visible(viewer, state.has_users(), state.store_is_empty())).run()

@@ -920,3 +920,17 @@ SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not 
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; every stored time is UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def setup_demo(viewer: Viewer, engine: Engine, framework: Framework, today: date) -> DemoData:
+    """Load the demo into an empty store, as an administrator or coordinator."""
+    require(viewer.sees_everything, viewer, "load the demo data")
+    return load_demo(engine, framework, today)
+
+
+def register_agencies_as(
+    viewer: Viewer, engine: Engine, framework: Framework, raw: bytes, name: str
+) -> int:
+    """Register agencies from a file, as an administrator."""
+    require(viewer.role == "admin", viewer, "register agencies")
+    return register_agencies(engine, framework, raw, name)

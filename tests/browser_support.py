@@ -215,6 +215,21 @@ def seed_demo(database_path: Path) -> None:
         )
 
 
+PASSWORD = "browser test password"
+ACCOUNTS = (("ada", "admin", None), ("cora", "coordinator", None), ("bank1", "agency", "BK01"))
+
+
+def add_accounts(database_path: Path) -> None:
+    """An administrator, a coordinator and an agency user of BK01, all with PASSWORD."""
+    for username, role, agency in ACCOUNTS:
+        extra = ["--agency", agency] if agency else []
+        result = run_cli(
+            "users", "add", username, "--role", role, *extra, database=database_path, stdin=PASSWORD
+        )
+        if result.returncode != 0:
+            pytest.fail(f"could not add {username}: {result.stderr}", pytrace=False)
+
+
 @pytest.fixture(scope="module")
 def dashboard_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The dashboard on an empty SQLite database, shared by the tests of one module."""
@@ -228,6 +243,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The dashboard on a SQLite database holding the synthetic demo data, shared per module."""
     folder = tmp_path_factory.mktemp("demo")
     seed_demo(folder / "evaluation.db")
+    add_accounts(folder / "evaluation.db")
     with start_server(folder / "evaluation.db") as server:
         yield server
 
@@ -303,6 +319,23 @@ def goto(page: Page, server: Server, path: str = "") -> None:
             "the default page instead); pages may be hidden for this database or viewer.",
             pytrace=False,
         )
+
+
+def sign_in(page: Page, server: Server, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the form; the session cookie then keeps the sign-in across page loads."""
+    goto(page, server)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    with expect_rerun(page):
+        page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+    cookie = "evaluation_session"
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    while not any(c["name"] == cookie for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the {cookie} cookie was never set after signing in", pytrace=False)
+        page.wait_for_timeout(100)
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -163,7 +163,7 @@ def engine(db_url: str):  # type: ignore[no-untyped-def]
 
 
 def run_cli(
-    *args: str, database: Path | None = None, timeout: float = 120
+    *args: str, database: Path | None = None, timeout: float = 120, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m evaluation ARGS` in a subprocess, on a SQLite file when one is given."""
     env = dict(os.environ)
@@ -176,4 +176,5 @@ def run_cli(
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=stdin if stdin is not None else "",
     )

@@ -16,10 +16,12 @@ from playwright.sync_api import Page, expect
 
 from evaluation.framework import load_framework
 from tests.browser_support import (
+    PASSWORD,
     Server,
     expect_rerun,
     goto,
     screenshot,
+    sign_in,
     start_server,
     wait_for_app,
 )
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.browser
 
 def test_framework_page_shows_the_framework_name(page: Page, demo_server: Server) -> None:
     """The Framework page opens and shows the name from indicators.yaml as a heading."""
+    sign_in(page, demo_server, "cora")
     name = load_framework(ROOT / "indicators.yaml").name
     goto(page, demo_server, "framework")
     # Any heading level: the page may use st.title or st.header for the name.
@@ -53,6 +56,12 @@ def grid_rows(page: Page) -> int:
 def test_first_run_offers_and_loads_the_demo(page: Page, tmp_path: Path) -> None:
     with start_server(tmp_path / "evaluation.db") as server:
         goto(page, server)
+        expect(page.get_by_role("heading", name="Create the first administrator")).to_be_visible()
+        page.get_by_label("Username", exact=True).fill("ada")
+        page.get_by_label("Password (at least 12 characters)", exact=True).fill(PASSWORD)
+        page.get_by_label("Repeat the password", exact=True).fill(PASSWORD)
+        with expect_rerun(page):
+            page.get_by_role("button", name="Create and sign in").click()
         expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
         screenshot(page, "welcome")
         with expect_rerun(page):
@@ -64,12 +73,14 @@ def test_first_run_offers_and_loads_the_demo(page: Page, tmp_path: Path) -> None
 
 
 def test_rankings_show_every_agency(page: Page, demo_server: Server) -> None:
+    sign_in(page, demo_server, "cora")
     goto(page, demo_server, "rankings")
     expect(page.get_by_role("heading", name="Rankings")).to_be_visible()
     assert grid_rows(page) == 30
 
 
 def test_a_row_of_the_rankings_opens_the_agency_profile(page: Page, demo_server: Server) -> None:
+    sign_in(page, demo_server, "cora")
     goto(page, demo_server, "rankings")
     table = page.get_by_test_id("stDataFrame").first
     expect(table).to_contain_text("Lianliao")  # the leader of the last month of the demo
@@ -89,6 +100,7 @@ def test_a_row_of_the_rankings_opens_the_agency_profile(page: Page, demo_server:
 
 
 def test_a_good_upload_is_previewed_and_stored(page: Page, demo_server: Server) -> None:
+    sign_in(page, demo_server, "cora")
     goto(page, demo_server, "upload")
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
     with expect_rerun(page):
@@ -101,6 +113,7 @@ def test_a_good_upload_is_previewed_and_stored(page: Page, demo_server: Server) 
 
 
 def test_a_bad_upload_is_refused_with_rows_and_columns(page: Page, demo_server: Server) -> None:
+    sign_in(page, demo_server, "cora")
     goto(page, demo_server, "upload")
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
     with expect_rerun(page):
@@ -116,6 +129,7 @@ def test_a_bad_upload_is_refused_with_rows_and_columns(page: Page, demo_server: 
 
 
 def test_the_rankings_download_as_csv(page: Page, demo_server: Server) -> None:
+    sign_in(page, demo_server, "cora")
     goto(page, demo_server, "rankings")
     with page.expect_download() as waiting:
         page.get_by_role("button", name="Download CSV").click()
@@ -134,6 +148,7 @@ def test_the_rankings_download_as_csv(page: Page, demo_server: Server) -> None:
     ["", "rankings", "agency", "indicators", "submissions", "upload", "framework", "publish"],
 )
 def test_every_page_renders_in_the_browser(page: Page, demo_server: Server, path: str) -> None:
+    sign_in(page, demo_server, "cora")
     goto(page, demo_server, path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, f"page-{path or 'overview'}")

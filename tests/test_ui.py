@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,30 +23,56 @@ PAGES = (
 )
 
 
+PASSWORD = "a long enough password"
+ACCOUNTS = (("ada", "admin", None), ("cora", "coordinator", None), ("bank1", "agency", "BK01"))
+
+
+def add_accounts(url: str) -> None:
+    """An administrator, a coordinator and an agency user of BK01 (when BK01 exists)."""
+    engine = services.open_store(url)
+    codes = set(services.load_dataset(engine).agencies["code"])
+    for name, role, agency in ACCOUNTS:
+        if agency is None or agency in codes:
+            services.create_user(engine, None, name, role, PASSWORD, agency=agency)
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite database holding the Y-city demo."""
+    """A SQLite database holding the Y-city demo and three accounts."""
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'evaluation.db'}"
     engine = services.open_store(url)
     framework = services.framework_status(ROOT / "indicators.yaml").framework
     assert framework is not None
     services.load_demo(engine, framework, date.today())
     engine.dispose()
+    add_accounts(url)
     return url
 
 
 @pytest.fixture
 def empty_url(tmp_path: Path) -> str:
-    """A migrated SQLite database with nothing in it."""
-    return f"sqlite:///{tmp_path / 'evaluation.db'}"
+    """A migrated SQLite database with accounts and nothing else."""
+    url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+    add_accounts(url)
+    return url
 
 
-def page(name: str, url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """An AppTest of one page's render function on the given database."""
+def signed_in(at: AppTest, url: str, username: str) -> AppTest:
+    """The AppTest with a fresh session of `username` in its browser session."""
+    engine = services.open_store(url)
+    token, _viewer = services.sign_in(engine, username, PASSWORD, datetime.now(UTC))
+    engine.dispose()
+    at.session_state["session_token"] = token
+    return at
+
+
+def page(name: str, url: str, monkeypatch: pytest.MonkeyPatch, username: str = "cora") -> AppTest:
+    """An AppTest of one page's render function on the given database, signed in."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DATABASE_URL", url)
     script = f"from evaluation.ui import {name}_page\n{name}_page.render()\n"
-    return AppTest.from_string(script, default_timeout=60)
+    return signed_in(AppTest.from_string(script, default_timeout=60), url, username)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -76,7 +102,8 @@ def test_the_dashboard_opens_on_the_welcome_page_when_empty(
 ) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DATABASE_URL", empty_url)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = signed_in(at, empty_url, "ada").run()
     assert not at.exception
     assert at.title[0].value == "Welcome"
     at.button[0].click().run()  # load the demo data
@@ -90,7 +117,8 @@ def test_the_dashboard_opens_on_the_overview_with_data(
 ) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DATABASE_URL", demo_url)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = signed_in(at, demo_url, "cora").run()
     assert not at.exception
     assert at.title[0].value == "Overview"
     received = next(m for m in at.metric if m.label == "Submissions received")

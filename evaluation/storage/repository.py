@@ -268,7 +268,10 @@ def _audit(conn, actor: str, action: str, details: dict[str, object]) -> None:
     """Append one audit event in the caller's transaction."""
     conn.execute(
         insert(AuditEvent).values(
-            at=utcnow(), actor=actor, action=action, details=json.dumps(details, ensure_ascii=False)
+            at=utcnow(),
+            actor=actor,
+            action=action,
+            details=json.dumps(details, ensure_ascii=False, default=str),
         )
     )
 

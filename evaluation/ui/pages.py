@@ -6,6 +6,7 @@ import streamlit as st
 
 from evaluation.access import Viewer
 from evaluation.ui import (
+    account_pages,
     framework_page,
     indicators_page,
     links,
@@ -30,8 +31,12 @@ PAGES = (
 AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
 
 
-def visible(viewer: Viewer, empty: bool) -> list[st.Page]:
-    """The pages this viewer may open; only the welcome page while the database is empty."""
+def visible(viewer: Viewer | None, has_users: bool, empty: bool) -> list[st.Page]:
+    """The pages this viewer may open: set-up and sign-in first, the welcome page while empty."""
+    if not has_users:
+        return [st.Page(account_pages.first_admin_page, title="Set up", default=True)]
+    if viewer is None:
+        return [st.Page(account_pages.sign_in_page, title="Sign in", default=True)]
     if empty:
         return [st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)]
     allowed = [p for p in PAGES if viewer.sees_everything or p[2] in AGENCY_PAGES]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
@@ -15,8 +16,11 @@ from evaluation.settings import setting
 from evaluation.storage.db import Engine
 from evaluation.ui import cache
 
-# Until accounts exist, the dashboard is used by the joint office itself.
-LOCAL_VIEWER = Viewer("coordinator", "coordinator")
+TOKEN_KEY = "session_token"  # the only sign-in state in the browser session: a token
+# The same token in a cookie lets a reload or a new tab keep the sign-in; the database holds only
+# its SHA-256 and decides whether the session is still alive.
+COOKIE = "evaluation_session"
+SIGNED_OUT = "signed_out"  # the cookie of this tab is stale until the page reloads
 
 
 def database_url() -> str:
@@ -29,9 +33,24 @@ def engine() -> Engine:
     return cache.store(database_url())
 
 
-def viewer() -> Viewer:
-    """Who is looking."""
-    return LOCAL_VIEWER
+def viewer() -> Viewer | None:
+    """Who is signed in to this browser session; None when nobody is (or the session ended)."""
+    token = st.session_state.get(TOKEN_KEY)
+    remembered = st.context.cookies.get(COOKIE)
+    if token is None and remembered and not st.session_state.get(SIGNED_OUT):
+        token = remembered
+    found = services.viewer_for(engine(), token, datetime.now(UTC))
+    if found is None:
+        if st.session_state.pop(TOKEN_KEY, None) is not None:
+            st.toast("Your session has ended; please sign in again.")
+        return None
+    st.session_state[TOKEN_KEY] = token
+    return found
+
+
+def has_users() -> bool:
+    """True once the first account exists."""
+    return services.has_users(engine())
 
 
 def current_framework(show_problems: bool = False) -> Framework | None:
@@ -59,11 +78,15 @@ class Context:
 
 def context() -> Context | None:
     """Everything a page needs; None (with the reason shown) when nothing can be shown."""
+    who = viewer()
+    if who is None:
+        st.info("Please sign in.")
+        return None
     framework = current_framework()
     if framework is None:
         return None
     version = services.data_version(engine())
-    return Context(framework, viewer(), cache.dataset(database_url(), version), version)
+    return Context(framework, who, cache.dataset(database_url(), version), version)
 
 
 def evaluation_of(ctx: Context, period: str) -> Evaluation | None:

@@ -13,8 +13,9 @@ from evaluation.ui import state
 
 def render() -> None:
     """Load the demo, or register the agencies from a file."""
+    viewer = state.viewer()
     framework = state.current_framework()
-    if framework is None:
+    if framework is None or viewer is None:
         return
     st.title("Welcome")
     st.write(
@@ -30,7 +31,7 @@ def render() -> None:
     if demo.button("Load the demo data", type="primary", icon=":material/science:"):
         with st.status("Loading the demo data…", expanded=True) as progress:
             st.write("Generating 36 months of figures from a fixed seed…")
-            services.load_demo(state.engine(), framework, date.today())
+            services.setup_demo(viewer, state.engine(), framework, date.today())
             progress.update(label="Demo data loaded", state="complete")
         st.rerun()
     own.subheader("Start with your agencies")
@@ -41,8 +42,8 @@ def render() -> None:
     agencies = own.file_uploader("Agencies file", type=["csv", "xlsx"], key="agencies_file")
     if agencies is not None and own.button("Register these agencies"):
         try:
-            added = services.register_agencies(
-                state.engine(), framework, agencies.getvalue(), agencies.name
+            added = services.register_agencies_as(
+                viewer, state.engine(), framework, agencies.getvalue(), agencies.name
             )
         except EvaluationError as exc:
             own.error(str(exc))

@@ -1,0 +1,88 @@
+"""Signing in and out, and creating the first administrator of a new database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from evaluation import services
+from evaluation.access import Viewer
+from evaluation.errors import AuthenticationError, EvaluationError
+from evaluation.ui import state
+
+
+def _cookie_script(value: str, clear: bool = False) -> None:
+    """Set (or clear) the session cookie in the browser, so a reload keeps the sign-in."""
+    expiry = "; expires=Thu, 01 Jan 1970 00:00:00 GMT" if clear else ""
+    components.html(
+        "<script>parent.document.cookie = "
+        f"'{state.COOKIE}={value}; path=/; SameSite=Strict{expiry}';</script>",
+        height=0,
+    )
+
+
+def sign_in_page() -> None:
+    """Username and password; the same message for every failure."""
+    if st.context.cookies.get(state.COOKIE):
+        _cookie_script("", clear=True)  # the session it named has ended
+    st.title("Sign in")
+    with st.form("sign_in"):
+        username = st.text_input("Username", key="sign_in_user")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            token, _viewer = services.sign_in(state.engine(), username, password, datetime.now(UTC))
+        except AuthenticationError as exc:
+            st.error(str(exc))
+            return
+        st.session_state[state.TOKEN_KEY] = token
+        st.session_state.pop(state.SIGNED_OUT, None)
+        st.rerun()
+
+
+def first_admin_page() -> None:
+    """A new database has no accounts: create the first administrator."""
+    st.title("Create the first administrator")
+    st.write(
+        "This database has no accounts yet. The first account is an administrator, who can then "
+        "add coordinators and agency users (`python -m evaluation users add`)."
+    )
+    with st.form("first_admin"):
+        username = st.text_input("Username", key="admin_user")
+        email = st.text_input("Email (optional, for single sign-on)", key="admin_email")
+        password = st.text_input(
+            "Password (at least 12 characters)", type="password", key="admin_password"
+        )
+        again = st.text_input("Repeat the password", type="password", key="admin_again")
+        submitted = st.form_submit_button("Create and sign in", type="primary")
+    if not submitted:
+        return
+    if password != again:
+        st.error("The two passwords differ.")
+        return
+    try:
+        services.create_first_admin(state.engine(), username, password, email)
+        token, _viewer = services.sign_in(state.engine(), username, password, datetime.now(UTC))
+    except EvaluationError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[state.TOKEN_KEY] = token
+    st.session_state.pop(state.SIGNED_OUT, None)
+    st.rerun()
+
+
+def sidebar(viewer: Viewer) -> None:
+    """Who is signed in, and the sign-out button."""
+    token = st.session_state.get(state.TOKEN_KEY, "")
+    if token and st.context.cookies.get(state.COOKIE) != token:
+        _cookie_script(token)
+    where = f", {viewer.agency}" if viewer.agency else ""
+    st.sidebar.caption(f"Signed in as **{viewer.name}** ({viewer.role}{where})")
+    if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
+        services.sign_out(state.engine(), token, datetime.now(UTC))
+        del st.session_state[state.TOKEN_KEY]
+        st.session_state[state.SIGNED_OUT] = True
+        st.rerun()

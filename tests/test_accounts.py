@@ -1,0 +1,184 @@
+"""Accounts on a real store (SQLite and PostgreSQL): hashing, sign-in, lockout, expiry, roles."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+
+from evaluation import accounts, load_framework, services
+from evaluation.access import Viewer
+from evaluation.errors import AuthenticationError, InputError, PermissionDeniedError
+from evaluation.storage import repository
+from evaluation.storage.db import Engine
+from tests.conftest import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery staple"
+ADMIN = Viewer("ada", "admin")
+COORDINATOR = Viewer("cora", "coordinator")
+AGENCY = Viewer("bank1", "agency", "BK01")
+
+
+@pytest.fixture
+def store(db_url: str) -> Engine:
+    """A store with the demo data and one account of each role."""
+    engine = services.open_store(db_url)
+    services.load_demo(engine, load_framework(ROOT / "indicators.yaml"), TODAY)
+    for viewer in (ADMIN, COORDINATOR, AGENCY):
+        services.create_user(engine, None, viewer.name, viewer.role, PASSWORD, viewer.agency)
+    return engine
+
+
+def test_passwords_are_argon2id_and_never_stored_in_clear(store: Engine) -> None:
+    services.sign_in(store, "ada", PASSWORD, NOW)
+    with pytest.raises(AuthenticationError):
+        services.sign_in(store, "ada", PASSWORD + "!", NOW)
+    services.reset_password(store, ADMIN, "cora", "another long password")
+    found = []
+    with store.connect() as conn:
+        for table in sqlalchemy.inspect(conn).get_table_names():
+            for row in conn.execute(sqlalchemy.text(f"SELECT * FROM {table}")):
+                text = " ".join(map(str, row))
+                found += [table for secret in (PASSWORD, "another long password") if secret in text]
+        hashes = [h for (h,) in conn.execute(sqlalchemy.text("SELECT password_hash FROM users"))]
+    assert found == []
+    assert all(h.startswith("$argon2id$") for h in hashes) and len(hashes) == 3
+
+
+def test_the_password_policy_is_enforced(store: Engine) -> None:
+    with pytest.raises(InputError, match="at least 12 characters, got 11"):
+        services.create_user(store, ADMIN, "newbie", "coordinator", "x" * 10 + "y")
+    with pytest.raises(InputError, match="more than one distinct character"):
+        services.create_user(store, ADMIN, "newbie", "coordinator", "a" * 20)
+    with pytest.raises(InputError, match="must be bound to an agency"):
+        services.create_user(store, ADMIN, "newbie", "agency", PASSWORD)
+    with pytest.raises(InputError, match='no agency with code "ZZ99"'):
+        services.create_user(store, ADMIN, "newbie", "agency", PASSWORD, agency="ZZ99")
+    with pytest.raises(InputError, match="username"):
+        services.create_user(store, ADMIN, "no spaces please", "coordinator", PASSWORD)
+
+
+def test_failures_say_the_same_whether_or_not_the_user_exists(store: Engine) -> None:
+    messages = set()
+    for username, password in (("ada", "wrong password!!"), ("nobody", PASSWORD)):
+        with pytest.raises(AuthenticationError) as caught:
+            services.sign_in(store, username, password, NOW)
+        messages.add(str(caught.value))
+    assert messages == {accounts.SIGN_IN_FAILED}
+    failures = repository.audit_log(store)
+    assert list(failures["action"]).count("login.failed") == 2
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(store: Engine) -> None:
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        with pytest.raises(AuthenticationError):
+            services.sign_in(store, "cora", "not the password", NOW)
+    with pytest.raises(AuthenticationError) as caught:
+        services.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=14))
+    assert str(caught.value) == accounts.SIGN_IN_FAILED  # locked, and it does not say so
+    token, viewer = services.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=16))
+    assert viewer == COORDINATOR and token
+    # A success clears the count: four more failures do not lock.
+    for _ in range(accounts.MAX_FAILED_LOGINS - 1):
+        with pytest.raises(AuthenticationError):
+            services.sign_in(store, "cora", "not the password", NOW + timedelta(minutes=17))
+    services.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=18))
+
+
+def test_sessions_expire_after_eight_idle_hours_and_on_sign_out(store: Engine) -> None:
+    token, viewer = services.sign_in(store, "bank1", PASSWORD, NOW)
+    assert services.viewer_for(store, token, NOW + timedelta(hours=7)) == AGENCY
+    # Activity at 7 h moved the idle clock: 14 h after sign-in is only 7 h idle.
+    assert services.viewer_for(store, token, NOW + timedelta(hours=14)) == AGENCY
+    assert services.viewer_for(store, token, NOW + timedelta(hours=22, minutes=1)) is None
+    assert services.viewer_for(store, token, NOW + timedelta(hours=23)) is None
+    token, _ = services.sign_in(store, "bank1", PASSWORD, NOW)
+    services.sign_out(store, token, NOW + timedelta(minutes=1))
+    assert services.viewer_for(store, token, NOW + timedelta(minutes=2)) is None
+    assert services.viewer_for(store, "made-up-token", NOW) is None
+    actions = list(repository.audit_log(store)["action"])
+    assert actions.count("login") == 2 and "logout" in actions and "session.expired" in actions
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(store: Engine) -> None:
+    token, _ = services.sign_in(store, "bank1", PASSWORD, NOW)
+    services.set_user_active(store, ADMIN, "bank1", False)
+    assert services.viewer_for(store, token, NOW) is None
+    with pytest.raises(AuthenticationError):
+        services.sign_in(store, "bank1", PASSWORD, NOW)
+
+
+def test_only_admins_manage_accounts(store: Engine) -> None:
+    for viewer in (COORDINATOR, AGENCY):
+        with pytest.raises(PermissionDeniedError, match="may not manage accounts"):
+            services.create_user(store, viewer, "eve", "admin", PASSWORD)
+        with pytest.raises(PermissionDeniedError):
+            services.list_users(store, viewer)
+        with pytest.raises(PermissionDeniedError):
+            services.reset_password(store, viewer, "ada", "hijacked password!")
+        with pytest.raises(PermissionDeniedError):
+            services.set_user_active(store, viewer, "ada", False)
+    with pytest.raises(PermissionDeniedError, match="already exists"):
+        services.create_first_admin(store, "eve", PASSWORD)
+    assert "password_hash" not in services.list_users(store, ADMIN).columns
+
+
+def test_each_service_refuses_what_an_agency_user_may_not_do(store: Engine) -> None:
+    framework = load_framework(ROOT / "indicators.yaml")
+    data = services.load_dataset(store)
+    evaluator = services.make_evaluator(framework, data)
+    assert evaluator is not None
+    evaluation = evaluator.evaluate("2026-10")
+    raw = (ROOT / "tests" / "data" / "uploads" / "good.csv").read_bytes()  # BK01 and BK02
+    refused = {
+        "overview": lambda: services.overview(AGENCY, framework, data, evaluation, NOW),
+        "indicators": lambda: services.indicator_detail(AGENCY, data, evaluation, "return_rate"),
+        "other profile": lambda: services.agency_profile(
+            AGENCY, data, evaluation, services.timeline(evaluator, data.months), "BK02", NOW
+        ),
+        "other uploads": lambda: services.agency_submissions(AGENCY, data, "BK02"),
+        "upload for another": lambda: services.upload_preview(
+            AGENCY, store, framework, raw, "good.csv", "BK02", TODAY
+        ),
+        "publish": lambda: services.publish_period(AGENCY, store, framework, "2026-10"),
+        "demo": lambda: services.setup_demo(AGENCY, store, framework, TODAY),
+        "agencies": lambda: services.register_agencies_as(AGENCY, store, framework, b"", "a.csv"),
+    }
+    for name, call in refused.items():
+        with pytest.raises(PermissionDeniedError):
+            call()
+            pytest.fail(f"{name} was allowed")
+    # Without naming an agency, an agency user's file is checked as its own: BK02 rows refused.
+    preview = services.upload_preview(AGENCY, store, framework, raw, "good.csv", None, TODAY)
+    assert any("may not submit figures for agency BK02" in str(e) for e in preview.checked.errors)
+    # What it may see: its own profile and the league table without anyone's figures.
+    own = services.agency_profile(
+        AGENCY, data, evaluation, services.timeline(evaluator, data.months), "BK01", NOW
+    )
+    assert own.explanation.agency_code == "BK01"
+    league = services.league_table(AGENCY, evaluation, None)
+    assert list(league.columns) == ["rank", "agency_code", "agency_name", "tier", "score"]
+    with pytest.raises(PermissionDeniedError):
+        services.register_agencies_as(COORDINATOR, store, framework, b"", "a.csv")
+
+
+def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
+    database = tmp_path / "cli.db"
+    added = run_cli("users", "add", "boss", "--role", "admin", database=database, stdin=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    again = run_cli("users", "add", "boss", "--role", "admin", database=database, stdin=PASSWORD)
+    assert again.returncode == 2 and 'the username "boss" is already taken' in again.stderr
+    short = run_cli("users", "add", "tiny", "--role", "admin", database=database, stdin="short")
+    assert short.returncode == 2 and "at least 12 characters, got 5" in short.stderr
+    assert run_cli("users", "disable", "boss", database=database).returncode == 0
+    listed = run_cli("users", "list", database=database)
+    assert "boss" in listed.stdout and "False" in listed.stdout and PASSWORD not in listed.stdout
+    reset = run_cli("users", "reset-password", "boss", database=database, stdin="a new password 1")
+    assert reset.returncode == 0, reset.stderr
+    missing = run_cli("users", "disable", "ghost", database=database)
+    assert missing.returncode == 2 and 'there is no account "ghost"' in missing.stderr
