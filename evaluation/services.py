@@ -461,9 +461,7 @@ def league_table(viewer: Viewer, evaluation: Evaluation, types: list[str] | None
     table = evaluation.table
     if types:
         table = table[table["agency_type"].isin(types)]
-    if not viewer.sees_everything:
-        table = table[["rank", "agency_code", "agency_name", "tier", "score"]]
-        return table.sort_values("rank").reset_index(drop=True)
+    require(viewer.sees_everything, viewer, "see the draft league table")
     dims = [f"dim.{d.id}" for d in evaluation.framework.dimensions]
     columns = [
         "rank",
@@ -691,12 +689,9 @@ def served_framework(engine: Engine, status: FrameworkStatus) -> tuple[Framework
 
 
 def export_ranking(viewer: Viewer, evaluation: Evaluation, kind: str) -> bytes:
-    """The ranked table as CSV or XLSX, formula-safe; agency viewers get the league table only."""
-    columns = (
-        score_columns(evaluation.framework)
-        if viewer.sees_everything
-        else ["rank", "agency_code", "agency_name", "tier", "score"]
-    )
+    """The ranked table of the draft as CSV or XLSX, formula-safe."""
+    require(viewer.sees_everything, viewer, "download the draft league table")
+    columns = score_columns(evaluation.framework)
     if kind == "xlsx":
         return to_xlsx(evaluation, columns)
     if kind == "csv":
@@ -934,3 +929,21 @@ def register_agencies_as(
     """Register agencies from a file, as an administrator."""
     require(viewer.role == "admin", viewer, "register agencies")
     return register_agencies(engine, framework, raw, name)
+
+
+LEAGUE_PUBLIC = ["rank", "agency_name", "agency_type", "tier", "score"]
+
+
+def published_league(engine: Engine, period: str) -> pd.DataFrame | None:
+    """The latest published league table of a period (rank, agency, type, tier, score), or None.
+
+    This is what agency users see of other agencies: never a draft, never anyone's figures.
+    """
+    label = parse_period(period).label
+    rows = repository.published(engine, label)
+    if rows.empty:
+        return None
+    latest = rows.iloc[0]
+    table = pd.DataFrame(json.loads(str(latest["results"])))
+    table = table[table["rank"].notna()].sort_values(["rank", "agency_name"])
+    return table[LEAGUE_PUBLIC].reset_index(drop=True)

@@ -161,8 +161,15 @@ def test_each_service_refuses_what_an_agency_user_may_not_do(store: Engine) -> N
         AGENCY, data, evaluation, services.timeline(evaluator, data.months), "BK01", NOW
     )
     assert own.explanation.agency_code == "BK01"
-    league = services.league_table(AGENCY, evaluation, None)
-    assert list(league.columns) == ["rank", "agency_code", "agency_name", "tier", "score"]
+    with pytest.raises(PermissionDeniedError):
+        services.league_table(AGENCY, evaluation, None)
+    with pytest.raises(PermissionDeniedError):
+        services.export_ranking(AGENCY, evaluation, "csv")
+    assert services.published_league(store, "2026-10") is None
+    services.publish_period(COORDINATOR, store, framework, "2026-10")
+    league = services.published_league(store, "2026-10")
+    assert league is not None and len(league) == 30
+    assert list(league.columns) == ["rank", "agency_name", "agency_type", "tier", "score"]
     with pytest.raises(PermissionDeniedError):
         services.register_agencies_as(COORDINATOR, store, framework, b"", "a.csv")
 

@@ -240,3 +240,81 @@ def test_publishing_marks_the_period_published(
     assert any("matches today's result" in s.value for s in at.success)
     rankings = page("rankings", demo_copy, monkeypatch).run()
     assert "published on" in rankings.caption[0].value
+
+
+def test_an_agency_user_sees_only_its_own_and_what_was_published(
+    demo_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("rankings", demo_copy, monkeypatch, username="bank1").run()
+    assert not at.exception
+    assert any("has not been published yet" in i.value for i in at.info)
+    assert not at.dataframe, "no draft table for agency users"
+    coordinator = page("publish", demo_copy, monkeypatch).run()
+    coordinator.checkbox(key="publish_sure").check().run()
+    next(b for b in coordinator.button if b.label == "Publish").click().run()
+    at = page("rankings", demo_copy, monkeypatch, username="bank1").run()
+    league = at.dataframe[0].value
+    assert len(league) == 30
+    assert list(league.columns) == ["rank", "agency_name", "agency_type", "tier", "score"]
+    profile = page("profile", demo_copy, monkeypatch, username="bank1")
+    profile.query_params["agency"] = "BK02"
+    profile.run()
+    assert not profile.exception
+    assert any('no agency "BK02" you may see' in w.value for w in profile.warning)
+    assert profile.selectbox(key="agency").options == ["Huaxia Commerce Bank, Y City Branch (BK01)"]
+    upload = page("upload", demo_copy, monkeypatch, username="bank1").run()
+    assert not upload.exception
+    assert "(BK01)" in upload.caption[0].value
+
+
+def test_the_navigation_depends_on_the_role() -> None:
+    from evaluation.access import Viewer
+    from evaluation.ui import pages
+
+    everything = [p[2] for p in pages.PAGES]
+    assert pages.allowed_paths(Viewer("cora", "coordinator")) == everything
+    assert pages.allowed_paths(Viewer("ada", "admin")) == everything
+    agency = pages.allowed_paths(Viewer("bank1", "agency", "BK01"))
+    assert agency == ["rankings", "agency", "upload", "framework"]
+
+
+def test_signing_in_through_the_dashboard(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert at.title[0].value == "Sign in"
+    at.text_input(key="sign_in_user").input("cora")
+    at.text_input(key="sign_in_password").input("not the password")
+    at.button[0].click().run()
+    assert "Sign-in failed" in at.error[0].value
+    at.text_input(key="sign_in_user").input("nobody")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert "Sign-in failed" in at.error[0].value
+    at.text_input(key="sign_in_user").input("cora")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert "cora" in at.sidebar.caption[0].value
+    at.sidebar.button(key="sign_out").click().run()
+    assert at.title[0].value == "Sign in"
+
+
+def test_a_new_database_asks_for_the_first_administrator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert at.title[0].value == "Create the first administrator"
+    at.text_input(key="admin_user").input("ada")
+    at.text_input(key="admin_password").input("short")
+    at.text_input(key="admin_again").input("short")
+    at.button[0].click().run()
+    assert "at least 12 characters" in at.error[0].value
+    at.text_input(key="admin_password").input(PASSWORD)
+    at.text_input(key="admin_again").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Welcome"

@@ -25,7 +25,7 @@ def _cookie_script(value: str, clear: bool = False) -> None:
 
 def sign_in_page() -> None:
     """Username and password; the same message for every failure."""
-    if st.context.cookies.get(state.COOKIE):
+    if state.session_cookie():
         _cookie_script("", clear=True)  # the session it named has ended
     st.title("Sign in")
     with st.form("sign_in"):
@@ -77,7 +77,7 @@ def first_admin_page() -> None:
 def sidebar(viewer: Viewer) -> None:
     """Who is signed in, and the sign-out button."""
     token = st.session_state.get(state.TOKEN_KEY, "")
-    if token and st.context.cookies.get(state.COOKIE) != token:
+    if token and state.session_cookie() != token:
         _cookie_script(token)
     where = f", {viewer.agency}" if viewer.agency else ""
     st.sidebar.caption(f"Signed in as **{viewer.name}** ({viewer.role}{where})")

@@ -31,6 +31,11 @@ PAGES = (
 AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
 
 
+def allowed_paths(viewer: Viewer) -> list[str]:
+    """The url paths of the pages a viewer may open, in menu order."""
+    return [p[2] for p in PAGES if viewer.sees_everything or p[2] in AGENCY_PAGES]
+
+
 def visible(viewer: Viewer | None, has_users: bool, empty: bool) -> list[st.Page]:
     """The pages this viewer may open: set-up and sign-in first, the welcome page while empty."""
     if not has_users:
@@ -39,7 +44,7 @@ def visible(viewer: Viewer | None, has_users: bool, empty: bool) -> list[st.Page
         return [st.Page(account_pages.sign_in_page, title="Sign in", default=True)]
     if empty:
         return [st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)]
-    allowed = [p for p in PAGES if viewer.sees_everything or p[2] in AGENCY_PAGES]
+    allowed = [p for p in PAGES if p[2] in allowed_paths(viewer)]
     return [
         st.Page(render, title=title, url_path=url_path, icon=icon, default=k == 0)
         for k, (render, title, url_path, icon) in enumerate(allowed)

@@ -19,6 +19,9 @@ def render() -> None:
     if period is None:
         components.nothing_stored()
         return
+    if not ctx.viewer.sees_everything:
+        _published(ctx, period)
+        return
     evaluation = state.evaluation_of(ctx, period)
     assert evaluation is not None
     st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
@@ -79,3 +82,19 @@ def render() -> None:
     )
     shown = evaluation.table[evaluation.table["agency_code"].isin(table["agency_code"])]
     st.plotly_chart(components.score_bars(ctx.framework, shown), key="bars")
+
+
+def _published(ctx: state.Context, period: str) -> None:
+    """What agency users see: the league table as published, or that it is not published yet."""
+    league = services.published_league(state.engine(), period)
+    if league is None:
+        st.info(f"The {period} league table has not been published yet.")
+        return
+    st.caption(f"{period} · published")
+    st.dataframe(
+        league.style.map(components.tier_style(ctx.framework), subset=["tier"]).format(
+            {"score": "{:.1f}"}, na_rep="–"
+        ),
+        hide_index=True,
+        column_config={"agency_name": "agency", "agency_type": "type"},
+    )

@@ -33,10 +33,16 @@ def engine() -> Engine:
     return cache.store(database_url())
 
 
+def session_cookie() -> str | None:
+    """The session token the browser sent as a cookie, if any."""
+    value = st.context.cookies.get(COOKIE)
+    return value if isinstance(value, str) and value else None
+
+
 def viewer() -> Viewer | None:
     """Who is signed in to this browser session; None when nobody is (or the session ended)."""
     token = st.session_state.get(TOKEN_KEY)
-    remembered = st.context.cookies.get(COOKIE)
+    remembered = session_cookie()
     if token is None and remembered and not st.session_state.get(SIGNED_OUT):
         token = remembered
     found = services.viewer_for(engine(), token, datetime.now(UTC))
