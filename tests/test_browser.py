@@ -25,7 +25,7 @@ from tests.browser_support import (
     start_server,
     wait_for_app,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 pytest_plugins = ["tests.browser_support"]
 pytestmark = pytest.mark.browser
@@ -81,7 +81,7 @@ def test_rankings_show_every_agency(page: Page, demo_server: Server) -> None:
 
 def test_a_row_of_the_rankings_opens_the_agency_profile(page: Page, demo_server: Server) -> None:
     sign_in(page, demo_server, "cora")
-    goto(page, demo_server, "rankings")
+    goto(page, demo_server)  # Rankings is an agency user's first page
     table = page.get_by_test_id("stDataFrame").first
     expect(table).to_contain_text("Lianliao")  # the leader of the last month of the demo
     box = table.bounding_box()
@@ -152,3 +152,44 @@ def test_every_page_renders_in_the_browser(page: Page, demo_server: Server, path
     goto(page, demo_server, path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, f"page-{path or 'overview'}")
+
+
+def test_an_agency_user_uploads_its_own_figures_and_sees_only_what_is_published(
+    page: Page, demo_server: Server, tmp_path: Path
+) -> None:
+    published = run_cli("publish", "2026-10", "--user", "cora", database=demo_server.database_path)
+    assert published.returncode == 0, published.stderr
+    sign_in(page, demo_server, "bank1")
+    own = tmp_path / "bk01.csv"
+    own.write_text(
+        "\n".join((UPLOADS / "good.csv").read_text(encoding="utf-8").splitlines()[:2]) + "\n",
+        encoding="utf-8",
+    )
+    goto(page, demo_server, "upload")
+    with expect_rerun(page):
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(own))
+    with expect_rerun(page):
+        page.get_by_role("button", name="Store this upload").click()
+    expect(page.get_by_text("Stored bk01.csv: 1 agency-month(s) as new versions.")).to_be_visible()
+    # Another agency's figures are refused for this user, row by row.
+    with expect_rerun(page):
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(UPLOADS / "good.csv")
+        )
+    expect(page.get_by_text("good.csv is refused: 1 problem(s).")).to_be_visible()
+    problems = page.get_by_test_id("stDataFrame").filter(has_text="may not submit")
+    expect(problems).to_contain_text("you may not submit figures for agency BK02")
+    # Another agency's profile cannot be reached by its address.
+    goto(page, demo_server, "agency?agency=BK02")
+    expect(page.get_by_text('There is no agency "BK02" you may see')).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Huaxia Commerce Bank, Y City Branch")
+    # The league table is the published one: rank, agency, type, tier, score and nothing else.
+    goto(page, demo_server)  # Rankings is an agency user's first page
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table).to_contain_text("Lianliao")
+    headers = table.get_by_role("columnheader", include_hidden=True)
+    expect(headers).to_have_text(["rank", "agency", "type", "tier", "score"])
+    expect(page.get_by_role("button", name="Download CSV")).to_have_count(0)
+    # Pages for coordinators are not there for this user.
+    expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("Overview")
+    screenshot(page, "agency-user-rankings")

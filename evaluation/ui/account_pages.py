@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from evaluation import services
 from evaluation.access import Viewer
@@ -16,10 +15,11 @@ from evaluation.ui import state
 def _cookie_script(value: str, clear: bool = False) -> None:
     """Set (or clear) the session cookie in the browser, so a reload keeps the sign-in."""
     expiry = "; expires=Thu, 01 Jan 1970 00:00:00 GMT" if clear else ""
-    components.html(
+    # The token is ours (URL-safe base64), never user input, so it is safe to embed.
+    st.iframe(
         "<script>parent.document.cookie = "
         f"'{state.COOKIE}={value}; path=/; SameSite=Strict{expiry}';</script>",
-        height=0,
+        height=1,
     )
 
 
