@@ -25,7 +25,7 @@ from evaluation.errors import (
     UploadError,
 )
 from evaluation.explain import Explanation
-from evaluation.export import score_columns, to_csv, to_xlsx
+from evaluation.export import safe_cell, score_columns, to_csv, to_xlsx
 from evaluation.figures import check_agencies
 from evaluation.framework import Framework, load_framework, parse_framework
 from evaluation.headline import headline_figures
@@ -947,3 +947,40 @@ def published_league(engine: Engine, period: str) -> pd.DataFrame | None:
     table = pd.DataFrame(json.loads(str(latest["results"])))
     table = table[table["rank"].notna()].sort_values(["rank", "agency_name"])
     return table[LEAGUE_PUBLIC].reset_index(drop=True)
+
+
+AUDIT_ACTIONS = [
+    "login",
+    "login.failed",
+    "logout",
+    "session.expired",
+    "upload",
+    "restore",
+    "publish",
+    "framework.served",
+    "agencies.add",
+    "user.add",
+    "user.disable",
+    "user.enable",
+    "user.reset_password",
+]
+
+
+def audit_trail(
+    viewer: Viewer,
+    engine: Engine,
+    actions: list[str] | None,
+    actor: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> pd.DataFrame:
+    """The audit log for administrators, newest first, filtered."""
+    require(viewer.role == "admin", viewer, "read the audit log")
+    log = repository.audit_log(engine, actions, actor, since, until)
+    return log.iloc[::-1].reset_index(drop=True)
+
+
+def audit_csv(log: pd.DataFrame) -> bytes:
+    """An audit extract as CSV (UTF-8 with BOM), every text cell formula-safe."""
+    safe = log.astype(object).map(safe_cell)
+    return safe.to_csv(index=False).encode("utf-8-sig")

@@ -189,3 +189,18 @@ def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
     assert reset.returncode == 0, reset.stderr
     missing = run_cli("users", "disable", "ghost", database=database)
     assert missing.returncode == 2 and 'there is no account "ghost"' in missing.stderr
+
+
+def test_the_audit_trail_is_for_admins_and_its_export_is_formula_safe(store: Engine) -> None:
+    with pytest.raises(AuthenticationError):
+        services.sign_in(store, "=cmd|'/c calc'!A1", PASSWORD, NOW)
+    for viewer in (COORDINATOR, AGENCY):
+        with pytest.raises(PermissionDeniedError, match="may not read the audit log"):
+            services.audit_trail(viewer, store, None, None, None, None)
+    log = services.audit_trail(ADMIN, store, ["login.failed"], None, None, None)
+    assert list(log["actor"]) == ["=cmd|'/c calc'!A1"]
+    text = services.audit_csv(log).decode("utf-8-sig")
+    assert "'=cmd|" in text and ",=cmd" not in text
+    everything = services.audit_trail(ADMIN, store, None, None, None, None)
+    assert everything["id"].is_monotonic_decreasing  # newest first
+    assert services.audit_trail(ADMIN, store, None, None, NOW + timedelta(days=400), None).empty

@@ -272,8 +272,8 @@ def test_the_navigation_depends_on_the_role() -> None:
     from evaluation.ui import pages
 
     everything = [p[2] for p in pages.PAGES]
-    assert pages.allowed_paths(Viewer("cora", "coordinator")) == everything
     assert pages.allowed_paths(Viewer("ada", "admin")) == everything
+    assert pages.allowed_paths(Viewer("cora", "coordinator")) == everything[:-1]  # no Audit
     agency = pages.allowed_paths(Viewer("bank1", "agency", "BK01"))
     assert agency == ["rankings", "agency", "upload", "framework"]
 
@@ -318,3 +318,18 @@ def test_a_new_database_asks_for_the_first_administrator(
     at.button[0].click().run()
     assert not at.exception
     assert at.title[0].value == "Welcome"
+
+
+def test_the_audit_page_filters_and_exports_for_admins(
+    demo_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("audit", demo_copy, monkeypatch, username="ada").run()
+    assert not at.exception
+    log = at.dataframe[0].value
+    assert {"login", "user.add", "upload"} <= set(log["action"])
+    at.multiselect(key="audit_actions").select("login").run()
+    assert set(at.dataframe[0].value["action"]) == {"login"}
+    at.text_input(key="audit_actor").input("nobody").run()
+    assert at.dataframe[0].value.empty
+    refused = page("audit", demo_copy, monkeypatch, username="cora").run()
+    assert "may not read the audit log" in refused.error[0].value

@@ -257,10 +257,25 @@ def restore(engine: Engine, submission_id: int, actor: str) -> int:
     return new_id
 
 
-def audit_log(engine: Engine) -> pd.DataFrame:
-    """The audit log, oldest first."""
+def audit_log(
+    engine: Engine,
+    actions: Iterable[str] | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> pd.DataFrame:
+    """The audit log, oldest first, optionally only some actions, one actor, a time window."""
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if actions:
+        query = query.where(AuditEvent.action.in_(list(actions)))
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.at <= until)
     with engine.connect() as conn:
-        rows = conn.execute(select(AuditEvent).order_by(AuditEvent.id)).mappings().all()
+        rows = conn.execute(query).mappings().all()
     return pd.DataFrame(rows, columns=["id", "at", "actor", "action", "details"])
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from evaluation.access import Viewer
 from evaluation.ui import (
     account_pages,
+    audit_page,
     framework_page,
     indicators_page,
     links,
@@ -27,13 +28,20 @@ PAGES = (
     (upload_page.render, "Upload", "upload", ":material/upload_file:"),
     (framework_page.render, "Framework", "framework", ":material/account_tree:"),
     (publish_page.render, "Publish", "publish", ":material/campaign:"),
+    (audit_page.render, "Audit", "audit", ":material/policy:"),
 )
+ADMIN_PAGES = {"audit"}
 AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
 
 
 def allowed_paths(viewer: Viewer) -> list[str]:
     """The url paths of the pages a viewer may open, in menu order."""
-    return [p[2] for p in PAGES if viewer.sees_everything or p[2] in AGENCY_PAGES]
+    return [
+        p[2]
+        for p in PAGES
+        if (viewer.role == "admin" or p[2] not in ADMIN_PAGES)
+        and (viewer.sees_everything or p[2] in AGENCY_PAGES)
+    ]
 
 
 def visible(viewer: Viewer | None, has_users: bool, empty: bool) -> list[st.Page]:
