@@ -138,6 +138,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"loaded SYNTHETIC demo data: {len(data.agencies)} agencies, {len(data.figures)} "
         f"agency-months {months[0]}..{months[-1]}, {len(data.revisions)} revised uploads"
     )
+    print("demo accounts (these passwords are shown only now):")
+    for account in services.create_demo_accounts(engine):
+        where = f" of {account.agency}" if account.agency else ""
+        print(f"  {account.username:<28} {account.password}  {account.role}{where}")
     return 0
 
 

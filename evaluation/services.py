@@ -917,10 +917,13 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def setup_demo(viewer: Viewer, engine: Engine, framework: Framework, today: date) -> DemoData:
-    """Load the demo into an empty store, as an administrator or coordinator."""
+def setup_demo(
+    viewer: Viewer, engine: Engine, framework: Framework, today: date
+) -> list[DemoAccount]:
+    """Load the demo into an empty store with its demo accounts; returns them with passwords."""
     require(viewer.sees_everything, viewer, "load the demo data")
-    return load_demo(engine, framework, today)
+    load_demo(engine, framework, today)
+    return create_demo_accounts(engine)
 
 
 def register_agencies_as(
@@ -984,3 +987,46 @@ def audit_csv(log: pd.DataFrame) -> bytes:
     """An audit extract as CSV (UTF-8 with BOM), every text cell formula-safe."""
     safe = log.astype(object).map(safe_cell)
     return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account and its password, shown once when the demo is loaded."""
+
+    username: str
+    role: str
+    agency: str | None
+    password: str
+
+
+def create_demo_accounts(engine: Engine) -> list[DemoAccount]:
+    """A demo coordinator and one agency user per agency type; only in a synthetic database."""
+    agencies = repository.agencies(engine)
+    if agencies.empty or not agencies["synthetic"].all():
+        raise PermissionDeniedError("demo accounts exist only in a database of synthetic demo data")
+    made = [DemoAccount("demo-coordinator", "coordinator", None, accounts.new_password())]
+    for agency_type, group in agencies.sort_values("code").groupby("type", sort=True):
+        code = str(group["code"].iloc[0])
+        made.append(DemoAccount(f"demo-{agency_type}", "agency", code, accounts.new_password()))
+    now = utcnow()
+    for account in made:
+        record: dict[str, object] = {
+            "username": account.username,
+            "role": account.role,
+            "agency_code": account.agency,
+            "email": "",
+            "password_hash": accounts.hash_password(account.password),
+            "active": True,
+            "demo": True,
+            "failed_logins": 0,
+            "created_at": now,
+            "password_changed_at": now,
+        }
+        account_store.add_user(engine, record, "demo")
+    return made
+
+
+def demo_usernames(engine: Engine) -> list[str]:
+    """The demo accounts of this database (none outside a demo)."""
+    table = account_store.users(engine)
+    return sorted(table.loc[table["demo"].astype(bool), "username"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy
 
@@ -204,3 +205,30 @@ def test_the_audit_trail_is_for_admins_and_its_export_is_formula_safe(store: Eng
     everything = services.audit_trail(ADMIN, store, None, None, None, None)
     assert everything["id"].is_monotonic_decreasing  # newest first
     assert services.audit_trail(ADMIN, store, None, None, NOW + timedelta(days=400), None).empty
+
+
+def test_demo_accounts_exist_only_with_demo_data_and_can_sign_in(
+    store: Engine, db_url: str, tmp_path: Path
+) -> None:
+    made = services.create_demo_accounts(store)
+    framework = load_framework(ROOT / "indicators.yaml")
+    assert made[0].username == "demo-coordinator" and made[0].role == "coordinator"
+    assert {a.username for a in made[1:]} == {f"demo-{t}" for t in framework.type_ids()}
+    bank = next(a for a in made if a.username == "demo-bank")
+    assert bank.role == "agency" and bank.agency == "BK01"
+    _token, viewer = services.sign_in(store, "demo-bank", bank.password, NOW)
+    assert viewer == Viewer("demo-bank", "agency", "BK01")
+    assert services.demo_usernames(store)[0] == "demo-anti_fraud_centre"
+    with store.connect() as conn:
+        dump = " ".join(
+            " ".join(map(str, row)) for row in conn.execute(sqlalchemy.text("SELECT * FROM users"))
+        )
+    assert not any(a.password in dump for a in made)
+    real = services.open_store(f"sqlite:///{tmp_path / 'real.db'}")
+    repository.add_agencies(
+        real,
+        pd.DataFrame({"code": ["BK01"], "name": ["Bank"], "name_zh": [""], "type": ["bank"]}),
+    )
+    with pytest.raises(PermissionDeniedError, match="only in a database of synthetic demo data"):
+        services.create_demo_accounts(real)
+    assert services.demo_usernames(real) == []

@@ -71,6 +71,8 @@ def test_first_run_offers_and_loads_the_demo(page: Page, tmp_path: Path) -> None
         expect(
             page.get_by_text("Demo data: every agency and figure here is synthetic")
         ).to_be_visible()
+        expect(page.get_by_text("passwords are shown only now")).to_be_visible()
+        screenshot(page, "demo-loaded")
 
 
 def test_rankings_show_every_agency(page: Page, demo_server: Server) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -80,6 +80,11 @@ def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
     assert run("init-db").returncode == 0
     demo = run("demo")
     assert demo.returncode == 0 and "SYNTHETIC" in demo.stdout
+    account = next(line.split() for line in demo.stdout.splitlines() if "demo-coordinator" in line)
+    engine = services.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    _token, viewer = services.sign_in(engine, "demo-coordinator", account[1], datetime.now(UTC))
+    assert viewer.role == "coordinator"
+    engine.dispose()
     history = run("history", "BK02", "2026年9月")
     assert history.returncode == 0 and "superseded" in history.stdout
     oldest = history.stdout.strip().splitlines()[-1].split()[0]

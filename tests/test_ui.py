@@ -109,7 +109,11 @@ def test_the_dashboard_opens_on_the_welcome_page_when_empty(
     at.button[0].click().run()  # load the demo data
     assert not at.exception
     assert at.title[0].value == "Overview"
-    assert any("synthetic" in w.value for w in at.warning)
+    assert any("synthetic" in w.value and "demo-coordinator" in w.value for w in at.warning)
+    passwords = at.dataframe[0].value
+    assert "demo-bank" in set(passwords["username"]) and passwords["password"].str.len().min() >= 12
+    at.run()
+    assert not any("shown only now" in i.value for i in at.info), "passwords are shown once"
 
 
 def test_the_dashboard_opens_on_the_overview_with_data(

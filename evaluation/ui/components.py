@@ -8,18 +8,34 @@ import streamlit as st
 
 from evaluation import services
 from evaluation.framework import Framework
+from evaluation.ui import state
 from evaluation.ui.state import Context
 
 KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 NO_TIER_COLOUR = "#9e9e9e"
 
 
+DEMO_PASSWORDS = "demo_passwords"  # shown once, right after the demo is loaded
+
+
 def banners(ctx: Context) -> None:
-    """The synthetic-data banner, on every page of a demo database."""
-    if ctx.data.synthetic:
-        st.warning(
-            "Demo data: every agency and figure here is synthetic (Y city), not real.",
-            icon=":material/science:",
+    """The synthetic-data banner, on every page of a demo database, with the demo accounts."""
+    if not ctx.data.synthetic:
+        return
+    names = services.demo_usernames(state.engine())
+    st.warning(
+        "Demo data: every agency and figure here is synthetic (Y city), not real."
+        + (f" Demo accounts: {', '.join(names)}." if names else ""),
+        icon=":material/science:",
+    )
+    shown = st.session_state.pop(DEMO_PASSWORDS, None)
+    if shown:
+        st.info(
+            "The demo accounts' passwords are shown only now; copy them before leaving this page."
+        )
+        st.dataframe(
+            pd.DataFrame(shown, columns=["username", "password", "role", "agency"]),
+            hide_index=True,
         )
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from evaluation import services
 from evaluation.errors import EvaluationError
-from evaluation.ui import state
+from evaluation.ui import components, state
 
 
 def render() -> None:
@@ -31,8 +31,11 @@ def render() -> None:
     if demo.button("Load the demo data", type="primary", icon=":material/science:"):
         with st.status("Loading the demo data…", expanded=True) as progress:
             st.write("Generating 36 months of figures from a fixed seed…")
-            services.setup_demo(viewer, state.engine(), framework, date.today())
+            made = services.setup_demo(viewer, state.engine(), framework, date.today())
             progress.update(label="Demo data loaded", state="complete")
+        st.session_state[components.DEMO_PASSWORDS] = [
+            (a.username, a.password, a.role, a.agency or "") for a in made
+        ]
         st.rerun()
     own.subheader("Start with your agencies")
     own.write(
