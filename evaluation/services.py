@@ -1030,3 +1030,23 @@ def demo_usernames(engine: Engine) -> list[str]:
     """The demo accounts of this database (none outside a demo)."""
     table = account_store.users(engine)
     return sorted(table.loc[table["demo"].astype(bool), "username"])
+
+
+def sign_in_by_email(engine: Engine, email: str, now: datetime) -> tuple[str, Viewer]:
+    """Single sign-on: the identity provider vouched for `email`; map it to an active account."""
+    wanted = email.strip().lower()
+    table = account_store.users(engine)
+    match = table[(table["email"].str.lower() == wanted) & table["active"].astype(bool)]
+    if not wanted or len(match) != 1:
+        account_store.audit(engine, wanted[:120] or "?", "login.failed", {"method": "sso"})
+        raise AuthenticationError(
+            "Single sign-on worked, but no active account has this email address. "
+            "Ask an administrator to add it to your account."
+        )
+    username = str(match["username"].iloc[0])
+    account = account_store.user(engine, username)
+    assert account is not None
+    token, digest = accounts.new_token()
+    account_store.start_session(engine, int(str(account["id"])), digest, now)
+    account_store.audit(engine, username, "login", {"method": "sso"})
+    return token, Viewer(username, account["role"], account["agency_code"])  # type: ignore[arg-type]

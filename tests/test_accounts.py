@@ -232,3 +232,16 @@ def test_demo_accounts_exist_only_with_demo_data_and_can_sign_in(
     with pytest.raises(PermissionDeniedError, match="only in a database of synthetic demo data"):
         services.create_demo_accounts(real)
     assert services.demo_usernames(real) == []
+
+
+def test_single_sign_on_maps_an_email_to_an_active_account(store: Engine) -> None:
+    services.create_user(store, ADMIN, "olga", "coordinator", PASSWORD, email="Olga@Example.gov.cn")
+    token, viewer = services.sign_in_by_email(store, "olga@example.gov.cn", NOW)
+    assert viewer == Viewer("olga", "coordinator") and services.viewer_for(store, token, NOW)
+    with pytest.raises(AuthenticationError, match="no active account has this email"):
+        services.sign_in_by_email(store, "stranger@example.com", NOW)
+    services.set_user_active(store, ADMIN, "olga", False)
+    with pytest.raises(AuthenticationError):
+        services.sign_in_by_email(store, "olga@example.gov.cn", NOW)
+    with pytest.raises(AuthenticationError):
+        services.sign_in_by_email(store, "", NOW)  # accounts without an email never match

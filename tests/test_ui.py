@@ -337,3 +337,24 @@ def test_the_audit_page_filters_and_exports_for_admins(
     assert at.dataframe[0].value.empty
     refused = page("audit", demo_copy, monkeypatch, username="cora").run()
     assert "may not read the audit log" in refused.error[0].value
+
+
+def test_single_sign_on_is_offered_when_configured(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    plain = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not any(b.label == "Sign in with single sign-on" for b in plain.button)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "a test secret that is long enough",
+        "client_id": "dashboard",
+        "client_secret": "not used",
+        "server_metadata_url": "https://sso.example.gov.cn/.well-known/openid-configuration",
+    }
+    at.run()
+    assert not at.exception
+    assert any(b.label == "Sign in with single sign-on" for b in at.button)
+    assert at.title[0].value == "Sign in"

@@ -28,6 +28,9 @@ def sign_in_page() -> None:
     if state.session_cookie():
         _cookie_script("", clear=True)  # the session it named has ended
     st.title("Sign in")
+    if state.sso_configured():
+        st.button("Sign in with single sign-on", on_click=st.login, icon=":material/key:")
+        st.caption("or with a username and password:")
     with st.form("sign_in"):
         username = st.text_input("Username", key="sign_in_user")
         password = st.text_input("Password", type="password", key="sign_in_password")
@@ -85,4 +88,6 @@ def sidebar(viewer: Viewer) -> None:
         services.sign_out(state.engine(), token, datetime.now(UTC))
         del st.session_state[state.TOKEN_KEY]
         st.session_state[state.SIGNED_OUT] = True
+        if state.sso_configured() and st.user.get("is_logged_in", False):
+            st.logout()
         st.rerun()

@@ -11,6 +11,7 @@ import streamlit as st
 from evaluation import services
 from evaluation.access import Viewer
 from evaluation.engine import Evaluation
+from evaluation.errors import AuthenticationError
 from evaluation.framework import Framework
 from evaluation.settings import setting
 from evaluation.storage.db import Engine
@@ -39,12 +40,36 @@ def session_cookie() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def sso_configured() -> bool:
+    """True when `[auth]` is set in .streamlit/secrets.toml (OIDC single sign-on)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def _sso_token() -> str | None:
+    """A session for the identity the OIDC provider signed in, if it matches an account."""
+    if not sso_configured() or not st.user.get("is_logged_in", False):
+        return None
+    try:
+        token, _who = services.sign_in_by_email(
+            engine(), str(st.user.get("email") or ""), datetime.now(UTC)
+        )
+    except AuthenticationError as exc:
+        st.error(str(exc))
+        return None
+    return token
+
+
 def viewer() -> Viewer | None:
     """Who is signed in to this browser session; None when nobody is (or the session ended)."""
     token = st.session_state.get(TOKEN_KEY)
     remembered = session_cookie()
     if token is None and remembered and not st.session_state.get(SIGNED_OUT):
         token = remembered
+    if token is None and not st.session_state.get(SIGNED_OUT):
+        token = _sso_token()
     found = services.viewer_for(engine(), token, datetime.now(UTC))
     if found is None:
         if st.session_state.pop(TOKEN_KEY, None) is not None:
