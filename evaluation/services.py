@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -363,10 +364,14 @@ def load_dataset(engine: Engine) -> Dataset:
 
 def make_evaluator(framework: Framework, dataset: Dataset) -> Evaluator | None:
     """An evaluator over the stored figures; None while there are none."""
-    if dataset.figures.empty:
+    agencies = dataset.agencies[dataset.agencies["active"].astype(bool)]
+    figures = dataset.figures
+    if not figures.empty:
+        figures = figures[figures["agency_code"].isin(agencies["code"])]
+    if figures.empty:
         return None
-    known = [c for c in dataset.figures.columns if c in ("period", *framework.field_ids())]
-    return Evaluator(framework, dataset.figures[["agency_code", *known]], dataset.agencies)
+    known = [c for c in figures.columns if c in ("period", *framework.field_ids())]
+    return Evaluator(framework, figures[["agency_code", *known]], agencies.reset_index(drop=True))
 
 
 def period_choices(dataset: Dataset, kind: str) -> list[str]:
@@ -962,6 +967,9 @@ AUDIT_ACTIONS = [
     "publish",
     "framework.served",
     "agencies.add",
+    "agency.disable",
+    "agency.enable",
+    "framework.replace",
     "user.add",
     "user.disable",
     "user.enable",
@@ -1050,3 +1058,35 @@ def sign_in_by_email(engine: Engine, email: str, now: datetime) -> tuple[str, Vi
     account_store.start_session(engine, int(str(account["id"])), digest, now)
     account_store.audit(engine, username, "login", {"method": "sso"})
     return token, Viewer(username, account["role"], account["agency_code"])  # type: ignore[arg-type]
+
+
+def set_agency_active(viewer: Viewer, engine: Engine, code: str, active: bool) -> None:
+    """Take an agency out of the evaluation or back in (administrators)."""
+    require(viewer.role == "admin", viewer, "manage agencies")
+    repository.set_agency_active(engine, code, active, viewer.name)
+
+
+def replace_framework(
+    viewer: Viewer, engine: Engine, path: Path, text: str, now: datetime
+) -> tuple[Framework, Path | None]:
+    """Validate a new framework text, keep a timestamped backup, then write it atomically.
+
+    Nothing is written when the text is invalid (FrameworkError lists every problem).
+    """
+    require(viewer.role == "admin", viewer, "replace the framework file")
+    framework = parse_framework(text, path.name)
+    backup = None
+    if path.exists():
+        backup = path.with_name(f"{path.stem}.{now:%Y%m%d-%H%M%S}{path.suffix}.bak")
+        backup.write_bytes(path.read_bytes())
+    staging = path.with_name(f".{path.name}.new")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)
+    repository.record(
+        engine,
+        viewer.name,
+        "framework.replace",
+        {"fingerprint": framework.fingerprint, "backup": str(backup) if backup else None},
+    )
+    repository.remember_framework(engine, framework.fingerprint, framework.text, str(path))
+    return framework, backup

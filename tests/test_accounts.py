@@ -11,7 +11,12 @@ import sqlalchemy
 
 from evaluation import accounts, load_framework, services
 from evaluation.access import Viewer
-from evaluation.errors import AuthenticationError, InputError, PermissionDeniedError
+from evaluation.errors import (
+    AuthenticationError,
+    FrameworkError,
+    InputError,
+    PermissionDeniedError,
+)
 from evaluation.storage import repository
 from evaluation.storage.db import Engine
 from tests.conftest import run_cli
@@ -245,3 +250,40 @@ def test_single_sign_on_maps_an_email_to_an_active_account(store: Engine) -> Non
         services.sign_in_by_email(store, "olga@example.gov.cn", NOW)
     with pytest.raises(AuthenticationError):
         services.sign_in_by_email(store, "", NOW)  # accounts without an email never match
+
+
+def test_replacing_the_framework_validates_backs_up_and_records(
+    store: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "indicators.yaml"
+    original = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    with pytest.raises(PermissionDeniedError):
+        services.replace_framework(COORDINATOR, store, path, original, NOW)
+    broken = original.replace("version: 1", "version: 9", 1)
+    with pytest.raises(FrameworkError):
+        services.replace_framework(ADMIN, store, path, broken, NOW)
+    assert path.read_text(encoding="utf-8") == original
+    assert list(tmp_path.glob("*.bak")) == []
+    edited = original.replace("submission_deadline_day: 10", "submission_deadline_day: 12", 1)
+    framework, backup = services.replace_framework(ADMIN, store, path, edited, NOW)
+    assert framework.submission_deadline_day == 12
+    assert path.read_text(encoding="utf-8") == edited
+    assert backup is not None and backup.read_text(encoding="utf-8") == original
+    assert backup.name == "indicators.20261125-090000.yaml.bak"
+    log = repository.audit_log(store, ["framework.replace"])
+    assert len(log) == 1 and framework.fingerprint in log["details"].iloc[0]
+
+
+def test_an_agency_taken_out_is_not_scored(store: Engine) -> None:
+    framework = load_framework(ROOT / "indicators.yaml")
+    with pytest.raises(PermissionDeniedError):
+        services.set_agency_active(COORDINATOR, store, "BK02", False)
+    services.set_agency_active(ADMIN, store, "BK02", False)
+    evaluator = services.make_evaluator(framework, services.load_dataset(store))
+    assert evaluator is not None
+    codes = set(evaluator.evaluate("2026-10").table["agency_code"])
+    assert "BK02" not in codes and len(codes) == 29
+    services.set_agency_active(ADMIN, store, "BK02", True)
+    evaluator = services.make_evaluator(framework, services.load_dataset(store))
+    assert evaluator is not None and len(evaluator.evaluate("2026-10").table) == 30

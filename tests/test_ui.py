@@ -277,7 +277,7 @@ def test_the_navigation_depends_on_the_role() -> None:
 
     everything = [p[2] for p in pages.PAGES]
     assert pages.allowed_paths(Viewer("ada", "admin")) == everything
-    assert pages.allowed_paths(Viewer("cora", "coordinator")) == everything[:-1]  # no Audit
+    assert pages.allowed_paths(Viewer("cora", "coordinator")) == everything[:-2]  # no Audit, admin
     agency = pages.allowed_paths(Viewer("bank1", "agency", "BK01"))
     assert agency == ["rankings", "agency", "upload", "framework"]
 
@@ -358,3 +358,21 @@ def test_single_sign_on_is_offered_when_configured(
     assert not at.exception
     assert any(b.label == "Sign in with single sign-on" for b in at.button)
     assert at.title[0].value == "Sign in"
+
+
+def test_the_administration_page_adds_accounts_for_admins_only(
+    demo_copy: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    framework_file = tmp_path / "indicators.yaml"
+    framework_file.write_text((ROOT / "indicators.yaml").read_text(encoding="utf-8"), "utf-8")
+    monkeypatch.setenv("INDICATORS_FILE", str(framework_file))
+    at = page("admin", demo_copy, monkeypatch, username="ada").run()
+    assert not at.exception
+    assert {"ada", "cora", "bank1"} <= set(at.dataframe[0].value["username"])
+    at.text_input(key="new_user").input("dora")
+    at.text_input(key="new_password").input(PASSWORD)
+    next(b for b in at.button if b.label == "Add account").click().run()
+    assert not at.exception
+    assert any("Added coordinator dora" in s.value for s in at.success)
+    refused = page("admin", demo_copy, monkeypatch, username="cora").run()
+    assert "Only administrators" in refused.error[0].value

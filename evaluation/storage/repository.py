@@ -437,3 +437,20 @@ def last_framework(engine: Engine) -> dict[str, object] | None:
     with engine.connect() as conn:
         row = conn.execute(query).mappings().first()
     return None if row is None else dict(row)
+
+
+def set_agency_active(engine: Engine, code: str, active: bool, actor: str) -> None:
+    """Take an agency out of (or back into) the evaluation; its history stays."""
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(Agency).where(Agency.code == code).values(active=active)
+        ).rowcount
+        if not changed:
+            raise StorageError(f'there is no agency "{code}"')
+        _audit(conn, actor, "agency.enable" if active else "agency.disable", {"code": code})
+
+
+def record(engine: Engine, actor: str, action: str, details: dict[str, object]) -> None:
+    """Append one audit event on its own."""
+    with engine.begin() as conn:
+        _audit(conn, actor, action, details)

@@ -7,6 +7,7 @@ import streamlit as st
 from evaluation.access import Viewer
 from evaluation.ui import (
     account_pages,
+    admin_page,
     audit_page,
     framework_page,
     indicators_page,
@@ -29,8 +30,9 @@ PAGES = (
     (framework_page.render, "Framework", "framework", ":material/account_tree:"),
     (publish_page.render, "Publish", "publish", ":material/campaign:"),
     (audit_page.render, "Audit", "audit", ":material/policy:"),
+    (admin_page.render, "Administration", "admin", ":material/admin_panel_settings:"),
 )
-ADMIN_PAGES = {"audit"}
+ADMIN_PAGES = {"audit", "admin"}
 AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
 
 
