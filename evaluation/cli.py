@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation import services
+from evaluation import services, uncertainty
 from evaluation.access import ROLES
 from evaluation.engine import Evaluation, evaluate
 from evaluation.errors import EvaluationError, FrameworkError, InputError
@@ -91,6 +91,78 @@ def cmd_score(args: argparse.Namespace) -> int:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _evaluation(args: argparse.Namespace) -> Evaluation:
+    """The evaluation of --period from --figures/--agencies files, or from the database."""
+    if args.figures is None:
+        framework = load_framework(args.indicators)
+        return services.stored_evaluation(services.open_store(), framework, args.period)
+    if args.agencies is None:
+        raise InputError("--agencies is needed with --figures")
+    framework, figures, agencies = _inputs(args)
+    return evaluate(framework, figures, agencies, args.period)
+
+
+def _write_table(table: pd.DataFrame, out: str | None) -> None:
+    """A table as CSV to a file or standard output."""
+    text = table.to_csv(index=False)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _methods(text: str) -> tuple[str, ...]:
+    """A comma-separated list of normalisation methods."""
+    methods = tuple(m.strip() for m in text.split(",") if m.strip())
+    unknown = [m for m in methods if m not in uncertainty.METHODS]
+    if unknown:
+        raise InputError(
+            f'--methods: unknown normalisation "{unknown[0]}"; valid: '
+            + ", ".join(uncertainty.METHODS)
+        )
+    return methods
+
+
+def _check_noise(noise: float, samples: int) -> None:
+    """Noise in [0, 1) and a positive sample count."""
+    if not 0 <= noise < 1:
+        raise InputError(f"--noise: expected a fraction from 0 to below 1, got {noise}")
+    if samples < 1:
+        raise InputError(f"--samples: expected at least 1, got {samples}")
+
+
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    """Rank and tier distributions when every weight is perturbed."""
+    _check_noise(args.noise, args.samples)
+    evaluation = _evaluation(args)
+    model = uncertainty.model_of(evaluation, _methods(args.methods))
+    result = uncertainty.uncertainty(model, args.samples, args.noise, args.seed)
+    columns = ["agency_code", "nominal_rank", "median_rank", "q05_rank", "q95_rank", "mean_score"]
+    columns += [c for c in result.table.columns if c.startswith("p_tier_")]
+    _write_table(result.table[columns], args.out)
+    shaky = result.table.loc[~result.table["tier_robust"] & result.table["nominal_tier"].notna()]
+    print(
+        f"{evaluation.period.label}: {args.samples} samples, noise {args.noise:g}, seed "
+        f"{args.seed}; tier not robust (<80 %): {', '.join(shaky['agency_code']) or 'none'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol indices of each weight, and the effect of leaving out each indicator."""
+    _check_noise(args.noise, args.samples)
+    evaluation = _evaluation(args)
+    model = uncertainty.model_of(evaluation)
+    table = uncertainty.sobol(model, args.samples, args.noise, args.seed, args.bootstrap)
+    _write_table(table, args.out)
+    left_out = uncertainty.leave_one_out(model)
+    print("leave one indicator out (mean absolute rank change):", file=sys.stderr)
+    for row in left_out.head(5).itertuples():
+        print(f"  {row.indicator:32s} {row.mean_abs_rank_change:.2f}", file=sys.stderr)
     return 0
 
 
@@ -295,6 +367,23 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--user", default="cli", help="recorded as the publisher")
     publish.add_argument("--indicators", default="indicators.yaml")
     publish.set_defaults(run=cmd_publish)
+
+    unc = sub.add_parser("uncertainty", help="rank and tier distributions under random weights")
+    data_args(unc, files_required=False)
+    unc.add_argument("--samples", type=int, default=10_000)
+    unc.add_argument("--noise", type=float, default=0.25, help="each weight x 1 + U(-f, f)")
+    unc.add_argument("--seed", type=int, default=20261125)
+    unc.add_argument("--methods", default="", help="normalisations to draw from, e.g. minmax,rank")
+    unc.add_argument("--out", help="CSV file (default standard output)")
+    unc.set_defaults(run=cmd_uncertainty)
+    sens = sub.add_parser("sensitivity", help="Sobol indices of the weights on the ranking")
+    data_args(sens, files_required=False)
+    sens.add_argument("--samples", type=int, default=1024, help="base samples N; N(d+2) runs")
+    sens.add_argument("--noise", type=float, default=0.25)
+    sens.add_argument("--seed", type=int, default=20261125)
+    sens.add_argument("--bootstrap", type=int, default=200)
+    sens.add_argument("--out", help="CSV file (default standard output)")
+    sens.set_defaults(run=cmd_sensitivity)
 
     users = sub.add_parser("users", help="accounts: add, list, disable, reset-password")
     users_sub = users.add_subparsers(dest="users_command", required=True)

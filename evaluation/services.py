@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation import accounts, demo
+from evaluation import accounts, demo, uncertainty, whatif
 from evaluation.access import Viewer, require
 from evaluation.demo import DemoData
 from evaluation.engine import Evaluation, Evaluator, evaluate
@@ -39,6 +39,7 @@ from evaluation.storage import accounts as account_store
 from evaluation.storage import repository
 from evaluation.storage.db import Engine, current_revision, make_engine, upgrade
 from evaluation.storage.models import utcnow
+from evaluation.suggest import suggest_weights
 from evaluation.timeliness import LATE, LATE_REVISED, NOT_DUE, ON_TIME, submission_matrix
 
 
@@ -1090,3 +1091,47 @@ def replace_framework(
     )
     repository.remember_framework(engine, framework.fingerprint, framework.text, str(path))
     return framework, backup
+
+
+# -- weights workbench ------------------------------------------------------------------------
+def reweight(
+    viewer: Viewer, framework: Framework, dimensions: dict[str, float], indicators: dict[str, float]
+) -> Framework:
+    """The framework with new weights (validated; FrameworkError when the set is invalid)."""
+    require(viewer.sees_everything, viewer, "try other weights")
+    return whatif.reweighted(framework, dimensions, indicators)
+
+
+def weight_suggestions(viewer: Viewer, evaluation: Evaluation) -> dict[str, pd.DataFrame]:
+    """Entropy and CRITIC suggestions for the period, per dimension."""
+    require(viewer.sees_everything, viewer, "see weight suggestions")
+    return {method: suggest_weights(evaluation, method) for method in ("entropy", "critic")}
+
+
+def uncertainty_analysis(
+    viewer: Viewer,
+    evaluation: Evaluation,
+    samples: int,
+    noise: float,
+    seed: int,
+    methods: tuple[str, ...] = (),
+) -> uncertainty.Uncertainty:
+    """Rank and tier distributions of a period under perturbed weights."""
+    require(viewer.sees_everything, viewer, "run an uncertainty analysis")
+    if samples < 1 or not 0 <= noise < 1:
+        raise InputError(
+            f"expected at least 1 sample and a noise from 0 to below 1, got {samples} and {noise}"
+        )
+    return uncertainty.uncertainty(uncertainty.model_of(evaluation, methods), samples, noise, seed)
+
+
+def sensitivity_analysis(
+    viewer: Viewer, evaluation: Evaluation, samples: int, noise: float, seed: int, bootstrap: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sobol indices of every weight and the leave-one-indicator-out table."""
+    require(viewer.sees_everything, viewer, "run a sensitivity analysis")
+    model = uncertainty.model_of(evaluation)
+    return (
+        uncertainty.sobol(model, samples, noise, seed, bootstrap),
+        uncertainty.leave_one_out(model),
+    )

@@ -376,3 +376,35 @@ def test_the_administration_page_adds_accounts_for_admins_only(
     assert any("Added coordinator dora" in s.value for s in at.success)
     refused = page("admin", demo_copy, monkeypatch, username="cora").run()
     assert "Only administrators" in refused.error[0].value
+
+
+def test_the_weights_page_moves_ranks_when_a_weight_changes(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("weights", demo_url, monkeypatch).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert (table["rank_move"] == "–").all(), "unchanged weights move nobody"
+    at.number_input(key="w_dim_information_sharing").set_value(100.0).run()
+    assert not at.exception
+    moved = at.dataframe[0].value
+    assert (moved["rank_move"] != "–").any()
+    assert any("change rank" in c.value for c in at.caption)
+    uncertainty = next(
+        d.value for d in at.dataframe if "median_rank" in getattr(d.value, "columns", [])
+    )
+    assert len(uncertainty) == 30
+    probabilities = uncertainty.filter(like="p_tier_").sum(axis=1)
+    assert ((probabilities - 1).abs() < 1e-9).all()
+
+
+def test_invalid_weights_are_explained_not_applied(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page("weights", demo_url, monkeypatch).run()
+    for number in at.number_input:
+        if number.key and number.key.startswith("w_dim_"):
+            number.set_value(0.0)
+    at.run()
+    assert not at.exception
+    assert any("not a valid framework" in e.value for e in at.error)

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from evaluation import services
+from evaluation.access import Viewer
 from evaluation.engine import Evaluation, Evaluator
 from evaluation.framework import Framework
 from evaluation.storage.db import Engine
@@ -65,3 +66,39 @@ def timeline(url: str, version: str, framework: Framework) -> pd.DataFrame:
     if scorer is None:
         return pd.DataFrame()
     return services.timeline(scorer, dataset(url, version).months)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=FRAMEWORK_KEY)
+def uncertainty(
+    viewer: Viewer,
+    url: str,
+    version: str,
+    framework: Framework,
+    period: str,
+    samples: int,
+    noise: float,
+    seed: int,
+    methods: tuple[str, ...],
+) -> pd.DataFrame:
+    """The uncertainty table of a period (coordinators only call this)."""
+    result = evaluation(url, version, framework, period)
+    assert result is not None
+    return services.uncertainty_analysis(viewer, result, samples, noise, seed, methods).table
+
+
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=FRAMEWORK_KEY)
+def sensitivity(
+    viewer: Viewer,
+    url: str,
+    version: str,
+    framework: Framework,
+    period: str,
+    samples: int,
+    noise: float,
+    seed: int,
+    bootstrap: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sobol indices and the leave-one-out table of a period."""
+    result = evaluation(url, version, framework, period)
+    assert result is not None
+    return services.sensitivity_analysis(viewer, result, samples, noise, seed, bootstrap)

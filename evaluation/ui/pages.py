@@ -17,6 +17,7 @@ from evaluation.ui import (
     rankings_page,
     submissions_page,
     upload_page,
+    weights_page,
     welcome_page,
 )
 
@@ -29,6 +30,7 @@ PAGES = (
     (upload_page.render, "Upload", "upload", ":material/upload_file:"),
     (framework_page.render, "Framework", "framework", ":material/account_tree:"),
     (publish_page.render, "Publish", "publish", ":material/campaign:"),
+    (weights_page.render, "Weights", "weights", ":material/tune:"),
     (audit_page.render, "Audit", "audit", ":material/policy:"),
     (admin_page.render, "Administration", "admin", ":material/admin_panel_settings:"),
 )

@@ -1,0 +1,227 @@
+"""Weights: what-if editing with the ranking side by side, suggestions, uncertainty, sensitivity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from evaluation import services
+from evaluation.errors import EvaluationError, FrameworkError
+from evaluation.framework import Framework
+from evaluation.settings import setting
+from evaluation.suggest import EXPLANATIONS
+from evaluation.ui import cache, components, state
+from evaluation.whatif import compare, effective_shares
+
+
+def _editors(framework: Framework) -> tuple[dict[str, float], dict[str, float]]:
+    """A number input per dimension and indicator weight, with its effective share."""
+    shares = dict(
+        zip(*effective_shares(framework)[["indicator", "of_total"]].T.values, strict=True)
+    )
+    dims: dict[str, float] = {}
+    inds: dict[str, float] = {}
+    for dim in framework.dimensions:
+        dims[dim.id] = st.number_input(
+            f"{dim.label} {dim.label_zh}",
+            min_value=0.0,
+            value=float(dim.weight),
+            step=1.0,
+            key=f"w_dim_{dim.id}",
+        )
+        with st.expander(f"Indicators of {dim.label}"):
+            for ind in dim.indicators:
+                inds[ind.id] = st.number_input(
+                    ind.label,
+                    min_value=0.0,
+                    value=float(ind.weight),
+                    step=1.0,
+                    key=f"w_ind_{ind.id}",
+                    help=f"now {float(shares[ind.id]):.1%} of the total when it applies",
+                )
+    return dims, inds
+
+
+def _uncertainty_chart(table) -> go.Figure:  # type: ignore[no-untyped-def]
+    """Median rank with its 5-95 % interval per agency."""
+    ordered = table.sort_values("median_rank")
+    figure = go.Figure(
+        go.Scatter(
+            x=ordered["median_rank"],
+            y=ordered["agency_name"],
+            mode="markers",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": ordered["q95_rank"] - ordered["median_rank"],
+                "arrayminus": ordered["median_rank"] - ordered["q05_rank"],
+            },
+        )
+    )
+    figure.update_layout(
+        height=max(400, 22 * len(ordered)),
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "rank (median, 5-95 %)"},
+        margin={"t": 10},
+    )
+    return figure
+
+
+def _tier_bars(framework: Framework, table) -> go.Figure:  # type: ignore[no-untyped-def]
+    """Probability of each tier per agency, stacked."""
+    colours = components.tier_colours(framework)
+    ordered = table.sort_values("median_rank")
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=ordered[f"p_tier_{t.id}"],
+                y=ordered["agency_name"],
+                orientation="h",
+                name=t.id,
+                marker_color=colours[t.id],
+            )
+            for t in framework.tiers
+        ]
+    )
+    figure.update_layout(
+        barmode="stack",
+        height=max(400, 22 * len(ordered)),
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "probability", "range": [0, 1]},
+        margin={"t": 10},
+    )
+    return figure
+
+
+def render() -> None:
+    """Coordinators try weights and see how robust each agency's rank and tier is."""
+    ctx = state.context()
+    if ctx is None:
+        return
+    components.banners(ctx)
+    period = components.period_picker(ctx)
+    st.title("Weights")
+    if period is None:
+        components.nothing_stored()
+        return
+    before = state.evaluation_of(ctx, period)
+    assert before is not None
+    what_if, suggestions, robustness, sensitivity = st.tabs(
+        ["What-if", "Suggestions", "Uncertainty", "Sensitivity"]
+    )
+    with what_if:
+        left, right = st.columns([1, 2])
+        with left:
+            dims, inds = _editors(ctx.framework)
+        try:
+            changed = services.reweight(ctx.viewer, ctx.framework, dims, inds)
+        except FrameworkError as exc:
+            right.error("These weights are not a valid framework:")
+            right.code("\n".join(str(p) for p in exc.problems), language="text")
+            changed = None
+        if changed is not None:
+            after = state.evaluation_of_framework(ctx, changed, period)
+            table = compare(before, after)
+            moved = int((table["rank_move"].fillna(0) != 0).sum())
+            right.caption(
+                f"{moved} agencies change rank, {int(table['tier_changed'].sum())} change tier · "
+                f"new fingerprint `{changed.short_fingerprint}`"
+            )
+            right.dataframe(
+                table.assign(rank_move=table["rank_move"].map(components.format_change)),
+                hide_index=True,
+                key="whatif",
+                column_config={"agency_code": None, "tier_changed": "tier moves"},
+            )
+            right.download_button(
+                "Download the framework with these weights (YAML)",
+                changed.text.encode("utf-8"),
+                file_name="indicators.yaml",
+                mime="application/x-yaml",
+                on_click="ignore",
+            )
+            if ctx.viewer.role == "admin" and changed.fingerprint != ctx.framework.fingerprint:
+                if right.button("Write these weights to indicators.yaml", type="primary"):
+                    try:
+                        _framework, backup = services.replace_framework(
+                            ctx.viewer,
+                            state.engine(),
+                            Path(setting("INDICATORS_FILE")),
+                            changed.text,
+                            datetime.now(UTC),
+                        )
+                    except EvaluationError as exc:
+                        right.error(str(exc))
+                    else:
+                        right.success(f"Written; the previous file is kept as {backup}.")
+    with suggestions:
+        for method, table in services.weight_suggestions(ctx.viewer, before).items():
+            st.subheader(method.upper() if method == "critic" else method.capitalize())
+            st.caption(EXPLANATIONS[method])
+            st.dataframe(
+                table,
+                hide_index=True,
+                key=f"suggest_{method}",
+                column_config={
+                    "current_share": st.column_config.NumberColumn(format="percent"),
+                    "suggested_share": st.column_config.NumberColumn(format="percent"),
+                },
+            )
+    with robustness:
+        a, b, c, d = st.columns(4)
+        samples = a.number_input("Samples", 100, 100_000, 10_000, step=1000, key="u_samples")
+        noise = b.number_input("Noise f", 0.0, 0.9, 0.25, step=0.05, key="u_noise")
+        seed = c.number_input("Seed", 0, 2**31 - 1, 20261125, key="u_seed")
+        methods = d.multiselect(
+            "Also draw normalisations", ["minmax", "rank", "zscore", "goalposts"], key="u_methods"
+        )
+        with st.spinner(f"Scoring {samples:,} weight sets…"):
+            result = cache.uncertainty(
+                ctx.viewer,
+                state.database_url(),
+                ctx.version,
+                ctx.framework,
+                period,
+                int(samples),
+                float(noise),
+                int(seed),
+                tuple(methods),
+            )
+        shaky = result[~result["tier_robust"] & result["nominal_tier"].notna()]
+        names = ", ".join(shaky["agency_name"]) or "none"
+        st.caption(
+            f"Each weight × (1 + U(−{noise:g}, {noise:g})), {samples:,} samples, seed {seed}. "
+            f"Tier not robust (nominal tier below 80 %): {names}."
+        )
+        st.dataframe(result, hide_index=True, key="uncertainty")
+        left, right = st.columns(2)
+        left.plotly_chart(_uncertainty_chart(result), key="u_ranks")
+        right.plotly_chart(_tier_bars(ctx.framework, result), key="u_tiers")
+    with sensitivity:
+        a, b, c = st.columns(3)
+        base = a.number_input("Base samples N", 64, 8192, 512, step=64, key="s_samples")
+        noise_s = b.number_input("Noise f", 0.01, 0.9, 0.25, step=0.05, key="s_noise")
+        boot = c.number_input("Bootstrap", 50, 2000, 200, step=50, key="s_boot")
+        if st.button("Run the sensitivity analysis", key="s_run"):
+            with st.spinner("Saltelli design…"):
+                indices, left_out = cache.sensitivity(
+                    ctx.viewer,
+                    state.database_url(),
+                    ctx.version,
+                    ctx.framework,
+                    period,
+                    int(base),
+                    float(noise_s),
+                    20261125,
+                    int(boot),
+                )
+            st.caption(
+                "Sobol indices of each weight on the mean absolute rank change against today's "
+                "ranking, with 95 % bootstrap intervals."
+            )
+            st.dataframe(indices, hide_index=True, key="sobol")
+            st.subheader("Leaving one indicator out")
+            st.dataframe(left_out, hide_index=True, key="loo")
