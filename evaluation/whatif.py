@@ -82,4 +82,6 @@ def compare(before: Evaluation, after: Evaluation) -> pd.DataFrame:
     )
     joined["rank_move"] = (joined["rank_now"] - joined["rank_new"]).astype("Int64")
     joined["tier_changed"] = joined["tier_now"].astype(str) != joined["tier_new"].astype(str)
-    return joined.sort_values(["rank_new", "agency_name"], ignore_index=True)
+    order = ["agency_code", "agency_name", "agency_type", "rank_now", "rank_new", "rank_move"]
+    order += ["tier_now", "tier_new", "tier_changed", "score_now", "score_new"]
+    return joined.sort_values(["rank_new", "agency_name"], ignore_index=True)[order]

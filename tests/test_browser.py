@@ -195,3 +195,16 @@ def test_an_agency_user_uploads_its_own_figures_and_sees_only_what_is_published(
     # Pages for coordinators are not there for this user.
     expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("Overview")
     screenshot(page, "agency-user-rankings")
+
+
+def test_changing_one_weight_moves_a_rank(page: Page, demo_server: Server) -> None:
+    sign_in(page, demo_server, "cora")
+    goto(page, demo_server, "weights")
+    expect(page.get_by_text("0 agencies change rank, 0 change tier")).to_be_visible()
+    weight = page.get_by_label(re.compile(r"^Information sharing")).first
+    weight.fill("100")
+    with expect_rerun(page):
+        weight.press("Enter")
+    caption = page.get_by_text(re.compile(r"[1-9]\d* agencies change rank"))
+    expect(caption).to_be_visible()
+    screenshot(page, "weights-what-if")

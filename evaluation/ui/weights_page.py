@@ -136,6 +136,17 @@ def render() -> None:
                 key="whatif",
                 column_config={"agency_code": None, "tier_changed": "tier moves"},
             )
+            with left:
+                st.caption("Effective shares with these weights (when every indicator applies)")
+                st.dataframe(
+                    effective_shares(changed),
+                    hide_index=True,
+                    key="shares",
+                    column_config={
+                        "of_dimension": st.column_config.NumberColumn(format="percent"),
+                        "of_total": st.column_config.NumberColumn(format="percent"),
+                    },
+                )
             right.download_button(
                 "Download the framework with these weights (YAML)",
                 changed.text.encode("utf-8"),
