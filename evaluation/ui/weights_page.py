@@ -157,7 +157,7 @@ def render() -> None:
             if ctx.viewer.role == "admin" and changed.fingerprint != ctx.framework.fingerprint:
                 if right.button("Write these weights to indicators.yaml", type="primary"):
                     try:
-                        _framework, backup = services.replace_framework(
+                        written, backup = services.replace_framework(
                             ctx.viewer,
                             state.engine(),
                             Path(setting("INDICATORS_FILE")),
@@ -167,7 +167,11 @@ def render() -> None:
                     except EvaluationError as exc:
                         right.error(str(exc))
                     else:
-                        right.success(f"Written; the previous file is kept as {backup}.")
+                        right.success(
+                            f"Written; the framework in force now has fingerprint "
+                            f"`{written.short_fingerprint}`. The previous file is kept as "
+                            f"`{backup}`."
+                        )
     with suggestions:
         for method, table in services.weight_suggestions(ctx.viewer, before).items():
             st.subheader(method.upper() if method == "critic" else method.capitalize())
