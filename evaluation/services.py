@@ -751,10 +751,8 @@ def publish_period(viewer: Viewer, engine: Engine, framework: Framework, period:
 
 def framework_tree(framework: Framework) -> pd.DataFrame:
     """One row per indicator with its dimension and effective share of the overall weight."""
-    total = sum(d.weight for d in framework.dimensions) or 1.0
     rows = []
     for dim in framework.dimensions:
-        inner = sum(i.weight for i in dim.indicators) or 1.0
         for ind in dim.indicators:
             goalposts = (
                 f"{ind.normalise.worst:g} → {ind.normalise.best:g}"
@@ -769,11 +767,15 @@ def framework_tree(framework: Framework) -> pd.DataFrame:
                     "normalise": ind.normalise.method,
                     "goalposts / scope": goalposts,
                     "applies to": ", ".join(ind.applies_to or ("every type",)),
-                    "share of dimension": ind.weight / inner,
-                    "share of total (all apply)": dim.weight / total * ind.weight / inner,
                 }
             )
-    return pd.DataFrame(rows)
+    shares = whatif.effective_shares(framework)
+    return pd.DataFrame(rows).assign(
+        **{
+            "share of dimension": shares["of_dimension"].to_numpy(),
+            "share of total (all apply)": shares["of_total"].to_numpy(),
+        }
+    )
 
 
 # -- accounts ---------------------------------------------------------------------------------

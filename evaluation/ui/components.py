@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from evaluation import services
+from evaluation.engine import Evaluation
 from evaluation.framework import Framework
 from evaluation.ui import state
 from evaluation.ui.state import Context
@@ -116,3 +119,31 @@ def format_change(value: object) -> str:
         return ""
     number = int(value)  # type: ignore[call-overload]
     return f"▲{number}" if number > 0 else f"▼{-number}" if number < 0 else "–"
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    """What a page about one period renders from."""
+
+    ctx: Context
+    period: str
+    evaluation: Evaluation
+
+
+def period_page(title: str) -> PeriodView | None:
+    """How every page about a period starts: banner, period picker, title, its evaluation.
+
+    None (with the reason shown) when nobody is signed in or nothing is stored yet.
+    """
+    ctx = state.context()
+    if ctx is None:
+        return None
+    banners(ctx)
+    period = period_picker(ctx)
+    st.title(title)
+    if period is None:
+        nothing_stored()
+        return None
+    evaluation = state.evaluation_of(ctx, period)
+    assert evaluation is not None
+    return PeriodView(ctx, period, evaluation)

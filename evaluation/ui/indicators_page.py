@@ -6,22 +6,15 @@ import plotly.express as px
 import streamlit as st
 
 from evaluation import services
-from evaluation.ui import components, state
+from evaluation.ui import components
 
 
 def render() -> None:
     """Heatmap of scores, the chosen indicator's distribution and its raw totals over time."""
-    ctx = state.context()
-    if ctx is None:
+    view = components.period_page("Indicators")
+    if view is None:
         return
-    components.banners(ctx)
-    period = components.period_picker(ctx)
-    st.title("Indicators")
-    if period is None:
-        components.nothing_stored()
-        return
-    evaluation = state.evaluation_of(ctx, period)
-    assert evaluation is not None
+    ctx, period, evaluation = view.ctx, view.period, view.evaluation
     labels = {i.id: f"{i.label} {i.label_zh}".strip() for i in ctx.framework.indicators}
     chosen: str = st.selectbox(
         "Indicator", list(labels), format_func=lambda i: labels[i], key="indicator"

@@ -28,17 +28,10 @@ def _metric(column, row: pd.Series) -> None:  # type: ignore[no-untyped-def]
 
 def render() -> None:
     """Headline figures, tiers, leaders, movers and red-line events."""
-    ctx = state.context()
-    if ctx is None:
+    page = components.period_page("Overview")
+    if page is None:
         return
-    components.banners(ctx)
-    period = components.period_picker(ctx)
-    st.title("Overview")
-    if period is None:
-        components.nothing_stored()
-        return
-    evaluation = state.evaluation_of(ctx, period)
-    assert evaluation is not None
+    ctx, period, evaluation = page.ctx, page.period, page.evaluation
     view = services.overview(ctx.viewer, ctx.framework, ctx.data, evaluation, datetime.now(UTC))
     st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
     columns = [*st.columns(4, border=True), *st.columns(4, border=True)]

@@ -11,17 +11,10 @@ from evaluation.ui import components, state
 
 def render() -> None:
     """Compare today's result of a period with its last publication, then publish."""
-    ctx = state.context()
-    if ctx is None:
+    view = components.period_page("Publish")
+    if view is None:
         return
-    components.banners(ctx)
-    period = components.period_picker(ctx)
-    st.title("Publish")
-    if period is None:
-        components.nothing_stored()
-        return
-    evaluation = state.evaluation_of(ctx, period)
-    assert evaluation is not None
+    ctx, period, evaluation = view.ctx, view.period, view.evaluation
     status = services.publication_state(state.engine(), evaluation)
     st.caption(f"{period} · {status}")
     comparison = services.compare_with_published(state.engine(), ctx.framework, period)

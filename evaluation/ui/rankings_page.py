@@ -10,20 +10,14 @@ from evaluation.ui import components, links, state
 
 def render() -> None:
     """League table, ranked bar chart, CSV/XLSX downloads; a row opens the agency's profile."""
-    ctx = state.context()
-    if ctx is None:
+    view = components.period_page("Rankings")
+    if view is None:
         return
-    components.banners(ctx)
-    period = components.period_picker(ctx)
-    st.title("Rankings")
-    if period is None:
-        components.nothing_stored()
-        return
+    ctx, period = view.ctx, view.period
     if not ctx.viewer.sees_everything:
         _published(ctx, period)
         return
-    evaluation = state.evaluation_of(ctx, period)
-    assert evaluation is not None
+    evaluation = view.evaluation
     st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
     types = st.multiselect(
         "Agency types", ctx.framework.type_ids(), placeholder="All types", key="rank_types"

@@ -98,17 +98,10 @@ def _tier_bars(framework: Framework, table) -> go.Figure:  # type: ignore[no-unt
 
 def render() -> None:
     """Coordinators try weights and see how robust each agency's rank and tier is."""
-    ctx = state.context()
-    if ctx is None:
+    view = components.period_page("Weights")
+    if view is None:
         return
-    components.banners(ctx)
-    period = components.period_picker(ctx)
-    st.title("Weights")
-    if period is None:
-        components.nothing_stored()
-        return
-    before = state.evaluation_of(ctx, period)
-    assert before is not None
+    ctx, period, before = view.ctx, view.period, view.evaluation
     what_if, suggestions, robustness, sensitivity = st.tabs(
         ["What-if", "Suggestions", "Uncertainty", "Sensitivity"]
     )
