@@ -131,6 +131,10 @@ class Evaluation:
     scores: Scores
     table: pd.DataFrame
     tier_reasons: tuple[tuple[str, ...], ...]
+    # Per agency, the best tier position its red lines allow this period (0 = no cap).
+    tier_caps: np.ndarray = field(
+        repr=False, compare=False, default_factory=lambda: np.zeros(0, dtype=int)
+    )
     _index: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -219,9 +223,12 @@ class Evaluator:
             # The same rule as ranks(): a period nobody reported for ranks nobody.
             self._ranks[period.label] = rank
         previous = self.ranks(period.previous())
-        outcome = assign_tiers(
-            framework, overall, types, red_line_triggers(framework, cube, month_idx, scores)
-        )
+        triggers = red_line_triggers(framework, cube, month_idx, scores)
+        outcome = assign_tiers(framework, overall, types, triggers)
+        tier_positions = [t.id for t in framework.tiers]
+        caps = np.zeros(len(overall), dtype=int)
+        for rule, fired in triggers:
+            caps = np.where(fired, np.maximum(caps, tier_positions.index(rule.cap)), caps)
         tier_ids = np.array([t.id for t in framework.tiers] + [""], dtype=object)
         submitted = np.asarray(cube.submitted[:, month_idx].any(axis=1), dtype=bool)
         flags = _flags(framework, scores, submitted, outcome.flags)
@@ -267,6 +274,7 @@ class Evaluator:
             scores=scores,
             table=table,
             tier_reasons=outcome.reasons,
+            tier_caps=caps,
             _index={code: i for i, code in enumerate(cube.agencies["code"])},
         )
 

@@ -76,15 +76,7 @@ def model_of(evaluation: Evaluation, methods: tuple[str, ...] = ()) -> Model:
     ids = [t.id for t in framework.tiers]
     tier_of = {t: k for k, t in enumerate(ids)}
     final = np.array([tier_of.get(t, NO_TIER) for t in evaluation.table["tier"].fillna("")])
-    by_score = np.array(
-        [tier_of.get(t, NO_TIER) for t in evaluation.table["tier_by_score"].fillna("")]
-    )
-    caps = np.zeros(len(final), dtype=int)
-    for a, reasons in enumerate(evaluation.tier_reasons):
-        for reason in reasons:
-            if reason.startswith("capped at "):
-                caps[a] = max(caps[a], tier_of[reason.split()[2]])
-    del by_score
+    caps = evaluation.tier_caps if len(evaluation.tier_caps) else np.zeros(len(final), dtype=int)
     return Model(
         framework=framework,
         codes=evaluation.table["agency_code"].to_numpy(),

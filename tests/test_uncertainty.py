@@ -78,7 +78,7 @@ def test_the_batch_scorer_matches_the_engine_for_other_weights(
 ) -> None:
     rng = np.random.default_rng(42)
     figures, agencies = pd.read_csv(FIGURES), pd.read_csv(AGENCIES)
-    for period in ("2026-10", "2026-Q1", "2025-02"):
+    for period in ("2026-10", "2026-Q1", "2025-02", "2026-06", "2025-03"):
         nominal = evaluator.evaluate(period)
         model = model_of(nominal)
         for _ in range(3):
@@ -221,3 +221,16 @@ def test_cli_uncertainty_and_sensitivity(tmp_path: Path) -> None:
     assert "leave one indicator out" in sens.stderr
     bad = run_cli("uncertainty", *common, "--methods", "magic")
     assert bad.returncode == 2 and 'unknown normalisation "magic"' in bad.stderr
+
+
+def test_red_line_caps_hold_whatever_the_nominal_tier(evaluator: Evaluator) -> None:
+    evaluation = evaluator.evaluate("2026-06")  # PY02 has a red-line event; PB04 is fine
+    model = model_of(evaluation)
+    codes = list(evaluation.table["agency_code"])
+    worst = len(evaluation.framework.tiers) - 1
+    assert model.caps[codes.index("PY02")] == worst
+    assert model.caps[codes.index("PB04")] == 0
+    # Even a score at the top of the scale keeps a capped agency at its cap.
+    lifted = model.nominal_score.copy()
+    lifted[codes.index("PY02")] = 100.0
+    assert tier_batch(model, lifted[np.newaxis, :])[0][codes.index("PY02")] == worst
