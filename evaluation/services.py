@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -127,7 +127,11 @@ def _check_file(
     types = dict(zip(known["code"], known["type"], strict=True))
     current = repository.current_figures(engine)
     allowed = {as_agency} if as_agency else None
-    return check_upload(framework, table, types, today, allowed, current), current, table
+    checked = check_upload(framework, table, types, today, allowed, current)
+    # Warnings compare with stored figures; a refused row (say, another agency's) gets none.
+    refused = {issue.row for issue in checked.errors}
+    warnings = tuple(w for w in checked.warnings if w.row not in refused)
+    return replace(checked, warnings=warnings), current, table
 
 
 def import_file(
@@ -153,10 +157,15 @@ def import_file(
 
 
 def stored_evaluation(engine: Engine, framework: Framework, period: str) -> Evaluation:
-    """Score a period from the current figures in the store."""
+    """Score a period from the current figures of the active agencies in the store."""
+    agencies = repository.agencies(engine)
+    agencies = agencies[agencies["active"].astype(bool)].reset_index(drop=True)
     figures = repository.current_figures(engine)
     known = [c for c in figures.columns if c in ("agency_code", "period", *framework.field_ids())]
-    return evaluate(framework, figures[known], repository.agencies(engine), period)
+    figures = figures[known]
+    if not figures.empty:
+        figures = figures[figures["agency_code"].isin(agencies["code"])]
+    return evaluate(framework, figures, agencies, period)
 
 
 def history(engine: Engine, agency_code: str, period: str) -> pd.DataFrame:
@@ -293,25 +302,44 @@ def preview_upload(
 ) -> Preview:
     """Validate a file and list, figure by figure, what it changes against the current data."""
     checked, current, table = _check_file(engine, framework, raw, name, as_agency, today)
-    new = checked.figures.melt(
+    return Preview(checked, _changes(checked, current), table)
+
+
+def _changes(checked: Checked, current: pd.DataFrame) -> pd.DataFrame:
+    """Figure by figure, what storing the checked rows changes (new, changed or removed).
+
+    Only rows without errors are compared, so a refused row never shows stored figures. Fields
+    the file has no value for in any row keep their stored values (see the store's commit) and
+    are not listed; a blank cell in a column with values elsewhere removes that figure.
+    """
+    columns = ["agency_code", "period", "field", "current", "new", "change"]
+    refused = {issue.row for issue in checked.errors}
+    figures = checked.figures[[row + 2 not in refused for row in range(len(checked.figures))]]
+    given = [
+        c
+        for c in figures.columns
+        if c not in ("agency_code", "period") and figures[c].notna().any()
+    ]
+    if figures.empty or not given:
+        return pd.DataFrame(columns=columns)
+    new = figures[["agency_code", "period", *given]].melt(
         id_vars=["agency_code", "period"], var_name="field", value_name="new"
-    ).dropna(subset=["new"])
-    if current.empty:
+    )
+    stored = [c for c in given if c in current.columns]
+    if current.empty or not stored:
         old = pd.DataFrame(columns=["agency_code", "period", "field", "current"])
     else:
-        old = current.melt(
+        old = current[["agency_code", "period", *stored]].melt(
             id_vars=["agency_code", "period"], var_name="field", value_name="current"
-        ).dropna(subset=["current"])
+        )
     merged = new.merge(old, on=["agency_code", "period", "field"], how="left")
-    merged["change"] = np.where(
-        merged["current"].isna(),
-        "new",
-        np.where(merged["current"] == merged["new"], "unchanged", "changed"),
+    has_old, has_new = merged["current"].notna(), merged["new"].notna()
+    merged["change"] = np.select(
+        [has_new & ~has_old, ~has_new & has_old, has_new & (merged["current"] != merged["new"])],
+        ["new", "removed", "changed"],
+        "unchanged",
     )
-    changes = merged[merged["change"] != "unchanged"].reset_index(drop=True)
-    return Preview(
-        checked, changes[["agency_code", "period", "field", "current", "new", "change"]], table
-    )
+    return merged.loc[merged["change"] != "unchanged", columns].reset_index(drop=True)
 
 
 def restore(engine: Engine, submission_id: int, actor: str) -> int:
@@ -809,6 +837,12 @@ def create_user(
     accounts.check_role(role, agency)
     if agency is not None and agency not in set(repository.agencies(engine)["code"]):
         raise InputError(f'agency: no agency with code "{agency}"')
+    taken = set(account_store.users(engine)["email"].str.strip().str.lower()) - {""}
+    if email.strip().lower() in taken:
+        raise InputError(
+            f'email: "{email.strip()}" already belongs to another account; single sign-on maps '
+            "an email to exactly one account"
+        )
     now = utcnow()
     record: dict[str, object] = {
         "username": name,
@@ -845,7 +879,12 @@ def set_user_active(engine: Engine, actor: Viewer | None, username: str, active:
         require(actor.role == "admin", actor, "manage accounts")
     action = "user.enable" if active else "user.disable"
     account_store.change_user(
-        engine, username, {"active": active}, actor.name if actor else CONSOLE, action
+        engine,
+        username,
+        {"active": active},
+        actor.name if actor else CONSOLE,
+        action,
+        end_sessions_at=None if active else utcnow(),
     )
 
 
@@ -860,7 +899,12 @@ def reset_password(engine: Engine, actor: Viewer | None, username: str, password
         "locked_until": None,
     }
     account_store.change_user(
-        engine, username, values, actor.name if actor else CONSOLE, "user.reset_password"
+        engine,
+        username,
+        values,
+        actor.name if actor else CONSOLE,
+        "user.reset_password",
+        end_sessions_at=utcnow(),
     )
 
 
@@ -869,7 +913,10 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tupl
     account = account_store.user(engine, username.strip())
     if account is None:
         accounts.verify_password(_unknown_user_hash(), password)  # same time as a real check
-        account_store.audit(engine, username.strip()[:120], "login.failed", {"reason": "unknown"})
+        # A password typed into the username field must not land in the audit log.
+        typed = username.strip()
+        shown = typed if accounts.USERNAME.match(typed) else "(not a username)"
+        account_store.audit(engine, shown, "login.failed", {"reason": "unknown"})
         raise AuthenticationError(accounts.SIGN_IN_FAILED)
     user_id = int(str(account["id"]))
     locked_until = account["locked_until"]
@@ -1050,6 +1097,12 @@ def sign_in_by_email(engine: Engine, email: str, now: datetime) -> tuple[str, Vi
     match = table[(table["email"].str.lower() == wanted) & table["active"].astype(bool)]
     if not wanted or len(match) != 1:
         account_store.audit(engine, wanted[:120] or "?", "login.failed", {"method": "sso"})
+        if len(match) > 1:
+            raise AuthenticationError(
+                f"Single sign-on worked, but {len(match)} active accounts share this email "
+                "address, so it cannot tell which one is yours. Ask an administrator to keep "
+                "the address on one account only."
+            )
         raise AuthenticationError(
             "Single sign-on worked, but no active account has this email address. "
             "Ask an administrator to add it to your account."

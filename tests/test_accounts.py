@@ -117,6 +117,33 @@ def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(store: Engine) -
     assert services.viewer_for(store, token, NOW) is None
     with pytest.raises(AuthenticationError):
         services.sign_in(store, "bank1", PASSWORD, NOW)
+    services.set_user_active(store, ADMIN, "bank1", True)
+    assert services.viewer_for(store, token, NOW) is None  # enabling again revives no session
+    assert services.sign_in(store, "bank1", PASSWORD, NOW)[1] == AGENCY
+
+
+def test_a_new_password_ends_every_session_of_the_account(store: Engine) -> None:
+    first, _ = services.sign_in(store, "cora", PASSWORD, NOW)
+    second, _ = services.sign_in(store, "cora", PASSWORD, NOW)
+    other, _ = services.sign_in(store, "ada", PASSWORD, NOW)
+    services.reset_password(store, ADMIN, "cora", "another long password")
+    assert services.viewer_for(store, first, NOW) is None
+    assert services.viewer_for(store, second, NOW) is None
+    assert services.viewer_for(store, other, NOW) == ADMIN
+    with pytest.raises(AuthenticationError):
+        services.sign_in(store, "cora", PASSWORD, NOW)
+    assert services.sign_in(store, "cora", "another long password", NOW)[1] == COORDINATOR
+
+
+def test_a_password_typed_as_the_username_never_reaches_the_audit_log(store: Engine) -> None:
+    with pytest.raises(AuthenticationError):
+        services.sign_in(store, PASSWORD, PASSWORD, NOW)
+    with pytest.raises(AuthenticationError):
+        services.sign_in(store, "mallory", PASSWORD, NOW)
+    log = repository.audit_log(store)
+    failed = log[log["action"] == "login.failed"]
+    assert sorted(failed["actor"]) == ["(not a username)", "mallory"]
+    assert not log.astype(str).apply(lambda c: c.str.contains(PASSWORD)).any().any()
 
 
 def test_only_admins_manage_accounts(store: Engine) -> None:
@@ -188,9 +215,13 @@ def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
     assert again.returncode == 2 and 'the username "boss" is already taken' in again.stderr
     short = run_cli("users", "add", "tiny", "--role", "admin", database=database, stdin="short")
     assert short.returncode == 2 and "at least 12 characters, got 5" in short.stderr
+    listed = run_cli("users", "list", database=database).stdout.splitlines()
+    assert listed[0].split()[:6] == ["username", "role", "agency_code", "email", "active", "demo"]
+    assert listed[1].split()[:5] == ["boss", "admin", "None", "True", "False"]
     assert run_cli("users", "disable", "boss", database=database).returncode == 0
     listed = run_cli("users", "list", database=database)
-    assert "boss" in listed.stdout and "False" in listed.stdout and PASSWORD not in listed.stdout
+    assert listed.stdout.splitlines()[1].split()[:5] == ["boss", "admin", "None", "False", "False"]
+    assert PASSWORD not in listed.stdout
     reset = run_cli("users", "reset-password", "boss", database=database, stdin="a new password 1")
     assert reset.returncode == 0, reset.stderr
     missing = run_cli("users", "disable", "ghost", database=database)
@@ -198,15 +229,15 @@ def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
 
 
 def test_the_audit_trail_is_for_admins_and_its_export_is_formula_safe(store: Engine) -> None:
-    with pytest.raises(AuthenticationError):
-        services.sign_in(store, "=cmd|'/c calc'!A1", PASSWORD, NOW)
+    with pytest.raises(AuthenticationError):  # an identity provider's email, recorded as is
+        services.sign_in_by_email(store, "=cmd|'/c calc'!A1", NOW)
     for viewer in (COORDINATOR, AGENCY):
         with pytest.raises(PermissionDeniedError, match="may not read the audit log"):
             services.audit_trail(viewer, store, None, None, None, None)
     log = services.audit_trail(ADMIN, store, ["login.failed"], None, None, None)
-    assert list(log["actor"]) == ["=cmd|'/c calc'!A1"]
+    assert list(log["actor"]) == ["=cmd|'/c calc'!a1"]
     text = services.audit_csv(log).decode("utf-8-sig")
-    assert "'=cmd|" in text and ",=cmd" not in text
+    assert "'=cmd|" in text and ",=cmd" not in text and "\n=cmd" not in text
     everything = services.audit_trail(ADMIN, store, None, None, None, None)
     assert everything["id"].is_monotonic_decreasing  # newest first
     assert services.audit_trail(ADMIN, store, None, None, NOW + timedelta(days=400), None).empty
@@ -250,6 +281,10 @@ def test_single_sign_on_maps_an_email_to_an_active_account(store: Engine) -> Non
         services.sign_in_by_email(store, "olga@example.gov.cn", NOW)
     with pytest.raises(AuthenticationError):
         services.sign_in_by_email(store, "", NOW)  # accounts without an email never match
+    with pytest.raises(InputError, match="already belongs to another account"):
+        services.create_user(
+            store, ADMIN, "olga2", "coordinator", PASSWORD, email="OLGA@example.gov.cn "
+        )
 
 
 def test_replacing_the_framework_validates_backs_up_and_records(

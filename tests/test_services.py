@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from evaluation import evaluate, load_framework, services
+from evaluation.access import Viewer
 from evaluation.errors import StorageError, UploadError
 from evaluation.framework import Framework
 from evaluation.storage import repository
@@ -122,6 +124,27 @@ def test_publish_is_immutable_and_compare_shows_moves(db_url: str, framework: Fr
     engine.dispose()
 
 
+def test_an_agency_taken_out_is_neither_scored_nor_published(
+    db_url: str, framework: Framework
+) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    admin = Viewer("ada", "admin")
+    services.publish(engine, framework, "2026-09", "ada")
+    published = services.stored_evaluation(engine, framework, "2026-09")
+    assert services.publication_state(engine, published).startswith("published on")
+    services.set_agency_active(admin, engine, "BK02", False)
+    draft = services.stored_evaluation(engine, framework, "2026-09")
+    assert "BK02" not in set(draft.table["agency_code"])
+    assert len(draft.table) == len(published.table) - 1
+    assert services.publication_state(engine, draft) == "draft"
+    services.publish(engine, framework, "2026-09", "ada")
+    latest = json.loads(repository.published(engine, "2026-09").iloc[0]["results"])
+    assert "BK02" not in {row["agency_code"] for row in latest}
+    assert services.publication_state(engine, draft).startswith("published on")
+    engine.dispose()
+
+
 def test_publishing_an_empty_period_is_refused(db_url: str, framework: Framework) -> None:
     engine = services.open_store(db_url)
     services.load_demo(engine, framework, TODAY)
@@ -142,6 +165,52 @@ def test_preview_lists_changes_and_stores_nothing(db_url: str, framework: Framew
     assert changes.loc[("BK01", "loss_reported"), "change"] == "changed"
     assert not pd.isna(changes.loc[("BK01", "loss_reported"), "current"])
     pd.testing.assert_frame_equal(repository.current_figures(engine), before)
+    engine.dispose()
+
+
+def test_preview_lists_removed_figures_and_keeps_those_not_in_the_file(
+    db_url: str, framework: Framework
+) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    stored = repository.current_figures(engine).set_index(["agency_code", "period"])
+    before = stored.loc[("BK01", "2026-09")]
+    raw = (
+        b"agency_code,period,loss_reported,amount_frozen\nBK01,2026-09,1200000,\nBK02,2026-09,,1\n"
+    )
+    preview = services.preview_upload(engine, framework, raw, "two.csv", None, TODAY)
+    assert preview.checked.ok
+    changes = preview.changes[preview.changes["agency_code"] == "BK01"].set_index("field")
+    assert set(changes.index) == {"loss_reported", "amount_frozen"}
+    assert changes.loc["amount_frozen", "change"] == "removed"
+    assert changes.loc["amount_frozen", "current"] == before["amount_frozen"]
+    viewer = Viewer("cora", "coordinator")
+    services.commit_upload(engine, framework, raw, "two.csv", viewer, None, TODAY)
+    after = repository.current_figures(engine).set_index(["agency_code", "period"])
+    after = after.loc[("BK01", "2026-09")]
+    assert after["loss_reported"] == 1_200_000 and pd.isna(after["amount_frozen"])
+    kept = [f for f in framework.field_ids() if f not in ("loss_reported", "amount_frozen")]
+    pd.testing.assert_series_equal(after[kept], before[kept])
+    engine.dispose()
+
+
+def test_a_refused_row_never_shows_another_agencys_stored_figures(
+    db_url: str, framework: Framework
+) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    stored = repository.current_figures(engine).set_index(["agency_code", "period"])
+    theirs = stored.loc[("BK03", "2026-08"), "loss_reported"]
+    raw = b"agency_code,period,loss_reported\nBK01,2026-09,1\nBK03,2026-09,1\n"
+    preview = services.upload_preview(
+        Viewer("bank1", "agency", "BK01"), engine, framework, raw, "f.csv", None, TODAY
+    )
+    assert not preview.checked.ok
+    assert set(preview.changes["agency_code"]) == {"BK01"}
+    shown = " ".join(str(i) for i in (*preview.checked.errors, *preview.checked.warnings))
+    assert "BK03" in shown  # the refusal names the agency ...
+    assert not [w for w in preview.checked.warnings if w.row == 3]  # ... but nothing of its data
+    assert f"{theirs:,.0f}" not in shown and f"{theirs:g}" not in shown
     engine.dispose()
 
 

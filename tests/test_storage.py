@@ -56,6 +56,26 @@ def test_a_new_upload_supersedes_and_keeps_history(engine: Engine) -> None:
     assert list(history["uploaded_by"]) == ["bob", "alice"]
 
 
+def test_fields_a_file_leaves_out_keep_their_values(engine: Engine) -> None:
+    repo.add_agencies(engine, AGENCIES)
+    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "loss": 100.0, "frozen": 10.0}])
+    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 30.0}])
+    upload(
+        engine,
+        [
+            {"agency_code": "BK01", "period": "2026-10", "loss": None, "frozen": 40.0},
+            {"agency_code": "BK02", "period": "2026-10", "loss": 7.0, "frozen": 1.0},
+        ],
+    )
+    current = repo.current_figures(engine).set_index("agency_code")
+    assert current.loc["BK01", "frozen"] == 40.0
+    assert pd.isna(current.loc["BK01", "loss"])  # a blank cell in a column with values clears
+    upload(engine, [{"agency_code": "BK02", "period": "2026-10", "loss": 8.0, "frozen": None}])
+    current = repo.current_figures(engine).set_index("agency_code")
+    assert (current.loc["BK02", "loss"], current.loc["BK02", "frozen"]) == (8.0, 1.0)
+    assert list(repo.history(engine, "BK01", "2026-10")["version"]) == [3, 2, 1]
+
+
 def test_restore_is_a_new_version(engine: Engine) -> None:
     repo.add_agencies(engine, AGENCIES)
     (first,) = upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 10.0}])

@@ -62,15 +62,31 @@ def users(engine: Engine) -> pd.DataFrame:
 
 
 def change_user(
-    engine: Engine, username: str, values: dict[str, object], actor: str, action: str
+    engine: Engine,
+    username: str,
+    values: dict[str, object],
+    actor: str,
+    action: str,
+    end_sessions_at: datetime | None = None,
 ) -> None:
-    """Update an account and record why; an unknown username is refused."""
+    """Update an account and record why; an unknown username is refused.
+
+    With `end_sessions_at`, every open session of the account ends in the same transaction
+    (a new password or a disabled account signs everyone out of it for good).
+    """
     with engine.begin() as conn:
         changed = conn.execute(
             update(User).where(User.username == username).values(**values)
         ).rowcount
         if not changed:
             raise StorageError(f'there is no account "{username}"')
+        if end_sessions_at is not None:
+            owner = select(User.id).where(User.username == username).scalar_subquery()
+            conn.execute(
+                update(UserSession)
+                .where(UserSession.user_id == owner, UserSession.ended_at.is_(None))
+                .values(ended_at=end_sessions_at)
+            )
         shown = {k: v for k, v in values.items() if k != "password_hash"}
         _audit(
             conn,

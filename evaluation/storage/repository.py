@@ -118,16 +118,17 @@ def _commit(
     }
     now = utcnow()
     wanted = set(keys)
-    current = [
-        sid
-        for sid, a, p in conn.execute(
-            select(Submission.id, Submission.agency_id, Submission.period)
+    stored = {
+        (a, p): (sid, text)
+        for sid, a, p, text in conn.execute(
+            select(Submission.id, Submission.agency_id, Submission.period, Submission.figures)
             .where(Submission.status == "current")
             .where(Submission.agency_id.in_(agency_ids))
             .where(Submission.period.in_(periods))
         ).all()
         if (a, p) in wanted
-    ]
+    }
+    current = [sid for sid, _text in stored.values()]
     for chunk in _chunks(current, CHUNK):
         conn.execute(update(Submission).where(Submission.id.in_(chunk)).values(status="superseded"))
     rows = [
@@ -144,7 +145,13 @@ def _commit(
             "note": meta.note,
             "figures": text,
         }
-        for k, ((a, p), text) in enumerate(zip(keys, _figure_texts(figures), strict=True))
+        for k, ((a, p), text) in enumerate(
+            zip(
+                keys,
+                _figure_texts(figures, [stored.get(key, (0, None))[1] for key in keys]),
+                strict=True,
+            )
+        )
     ]
     new_ids = _insert_submissions(conn, rows)
     _audit(
@@ -168,13 +175,27 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
-def _figure_texts(figures: pd.DataFrame) -> list[str]:
-    """Each row's figures as a JSON object {field: value}, blanks left out, keys sorted."""
+def _figure_texts(figures: pd.DataFrame, stored: list[str | None]) -> list[str]:
+    """Each row's figures as a JSON object {field: value}, blanks left out, keys sorted.
+
+    A field the file gives no value for in any row (its column is missing or empty) keeps the
+    value of the version it supersedes (`stored`, the JSON of the current version or None), so
+    a file correcting a few fields never wipes the others; a blank cell in a column that has
+    values elsewhere clears that field.
+    """
     fields = sorted(c for c in figures.columns if c not in ("agency_code", "period"))
-    values = figures[fields].to_numpy(dtype=float, na_value=np.nan).tolist()
-    return [
-        json.dumps({f: v for f, v in zip(fields, row, strict=True) if v == v}) for row in values
-    ]
+    given = [f for f in fields if figures[f].notna().any()]
+    values = figures[given].to_numpy(dtype=float, na_value=np.nan).tolist()
+    texts = []
+    for row, before in zip(values, stored, strict=True):
+        kept = {} if before is None else json.loads(before)
+        for f, v in zip(given, row, strict=True):
+            if v == v:
+                kept[f] = v
+            else:
+                kept.pop(f, None)
+        texts.append(json.dumps(dict(sorted(kept.items()))))
+    return texts
 
 
 def _insert_submissions(conn, rows: list[dict[str, object]]) -> list[int]:
@@ -292,9 +313,11 @@ def _audit(conn, actor: str, action: str, details: dict[str, object]) -> None:
 
 
 def current_submission_ids(engine: Engine, months: Iterable[str]) -> list[int]:
-    """Ids of the current submissions of the given months, ascending."""
+    """Ids of the current submissions of active agencies in the given months, ascending."""
     query = (
         select(Submission.id)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(Agency.active)
         .where(Submission.status == "current")
         .where(Submission.period.in_(list(months)))
         .order_by(Submission.id)
