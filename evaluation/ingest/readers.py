@@ -1,18 +1,27 @@
-"""Reading CSV and XLSX files into string tables (cells as written, empty = not reported)."""
+"""Reading CSV and XLSX files into string tables (cells as written, empty = not reported).
+
+The table's index, named `row`, holds the row numbers a person sees in Excel or a text editor:
+the header is row 1 (or the first non-blank row), blank rows are skipped but still counted.
+"""
 
 from __future__ import annotations
 
-from io import BytesIO
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pandas as pd
 
-from evaluation.errors import InputError
+from evaluation.errors import InputError, UploadError
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 ZIP_MAGIC = b"PK\x03\x04"
+ROW_INDEX = "row"
+HEADER_ROW = "header_row"
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
@@ -31,12 +40,11 @@ def read_table_bytes(
     max_rows: int = MAX_ROWS,
 ) -> pd.DataFrame:
     """Read the bytes of a CSV or XLSX file named `name` as text cells, within the limits."""
-    file = Path(name)
-    suffix = file.suffix.lower()
+    suffix = Path(name).suffix.lower()
     if len(raw) > max_bytes:
         raise InputError(
-            f"{name}: the file is {len(raw) / 1048576:.1f} MB; the limit is "
-            f"{max_bytes / 1048576:.0f} MB"
+            f"{name}: the file is {file_size(len(raw))}; files of at most "
+            f"{file_size(max_bytes)} are accepted. Split it into smaller files"
         )
     if suffix == ".xlsx" and not raw.startswith(ZIP_MAGIC):
         raise InputError(f"{name}: the name says XLSX but the content is not an Excel workbook")
@@ -45,71 +53,178 @@ def read_table_bytes(
             f"{name}: the name says CSV but the content is binary (an Excel "
             "workbook saved with the wrong extension?)"
         )
-    table = _read(raw, file, suffix, sheet)
-    if len(table) > max_rows:
-        raise InputError(f"{name}: {len(table)} rows; the limit is {max_rows}")
-    return table
-
-
-def _read(raw: bytes, file: Path, suffix: str, sheet: str | None) -> pd.DataFrame:
-    """Parse by extension."""
     if suffix == ".csv":
-        for encoding in CSV_ENCODINGS:
-            try:
-                text = raw.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return _csv_text(text, file.name)
-        raise InputError(f"{file.name}: expected UTF-8 or GBK text, found neither")
+        return _table(_csv_rows(raw, name), name, max_rows, "csv")
     if suffix == ".xlsx":
-        return _xlsx(BytesIO(raw), file.name, sheet)
-    raise InputError(f"{file.name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
+        return _xlsx(BytesIO(raw), name, sheet, max_rows)
+    raise InputError(f"{name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
 
 
-def _csv_text(text: str, name: str) -> pd.DataFrame:
-    """Parse CSV text keeping every cell as a string."""
-    from io import StringIO
+def file_size(size: int) -> str:
+    """A byte count as people read it: `850 bytes`, `12.5 KB`, `10 MB`."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.1f}".removesuffix(".0") + " KB"
+    return f"{size / 1048576:,.1f}".removesuffix(".0") + " MB"
 
+
+def _csv_rows(raw: bytes, name: str) -> Iterator[list[str]]:
+    """Decode and split CSV text into records; a blank line is an empty record."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        raise InputError(f"{name}: expected UTF-8 or GBK text, found neither")
+    reader = csv.reader(StringIO(text, newline=""), strict=True)
+    start = 1
     try:
-        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{name}: the file is empty") from None
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
-    return _clean(frame)
+        for record in reader:
+            yield record
+            start = reader.line_num + 1
+    except csv.Error:
+        raise InputError(
+            f"{name}: the text from line {start} on cannot be read as CSV: a cell's quotes (\") "
+            "are not closed or are followed by more text, or a cell is longer than "
+            f"{csv.field_size_limit():,} characters. Put quotes only around a whole cell"
+        ) from None
 
 
-def _xlsx(data: BytesIO, name: str, sheet: str | None) -> pd.DataFrame:
+def _xlsx(data: BytesIO, name: str, sheet: str | None, max_rows: int) -> pd.DataFrame:
     """Read the named sheet, else `figures`, else the first; formulas are not evaluated."""
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(data, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken archive
-        raise InputError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
+    except Exception:  # openpyxl raises many kinds for a broken archive
+        raise InputError(
+            f"{name}: the file cannot be opened as an Excel workbook; it is damaged, protected "
+            'by a password, or not an .xlsx file. Open it in Excel and save it as "Excel '
+            'Workbook (*.xlsx)"'
+        ) from None
     try:
         names = book.sheetnames
         wanted = sheet or ("figures" if "figures" in names else names[0])
         if wanted not in names:
             raise InputError(f'{name}: no sheet named "{wanted}"; found {", ".join(names)}')
-        rows = [
-            ["" if v is None else str(v) for v in row]
-            for row in book[wanted].iter_rows(values_only=True)
-        ]
+        worksheet = book[wanted]
+        # The stored dimension can be wrong (too small cuts rows, too large pads every row).
+        worksheet.reset_dimensions()
+        rows = ([_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True))
+        return _table(rows, f"{name}, sheet {wanted}", max_rows, "xlsx")
     finally:
         book.close()
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
-        raise InputError(f"{name}: the sheet {wanted} is empty")
-    header, body = rows[0], rows[1:]
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text; a date shows as `2026-10-01` (its month is what a period means)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    """True when every cell is empty or spaces."""
+    return not any(c.strip() for c in cells)
+
+
+def _table(rows: Iterable[list[str]], name: str, max_rows: int, kind: str) -> pd.DataFrame:
+    """Header and body rows as a text table indexed by file row number, within the row limit."""
+    header: list[str] | None = None
+    header_row = 0
+    numbers: list[int] = []
+    body: list[list[str]] = []
+    for number, cells in enumerate(rows, start=1):
+        if _blank(cells):
+            continue
+        if header is None:
+            header, header_row = [c.strip() for c in cells], number
+            while header and not header[-1]:
+                header.pop()
+            continue
+        if len(body) == max_rows:
+            raise InputError(
+                f"{name}: more than {max_rows:,} rows of figures; a file may hold at most "
+                f"{max_rows:,}. Split it into smaller files"
+            )
+        numbers.append(number)
+        body.append(cells)
+    if header is None:
+        raise InputError(f"{name}: the file is empty")
+    problems = _shape_problems(header, header_row, numbers, body, kind)
+    if problems:
+        raise UploadError(name, problems)
     width = len(header)
-    return _clean(
-        pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in body], columns=header, dtype=str)
+    frame = pd.DataFrame(
+        [r[:width] + [""] * (width - len(r)) for r in body],
+        columns=header,
+        index=pd.Index(numbers, dtype="int64", name=ROW_INDEX),
+        dtype=str,
     )
+    unnamed = [i for i, h in enumerate(header) if not h]
+    frame = frame.drop(columns=frame.columns[unnamed]) if unnamed else frame
+    frame = frame.apply(lambda col: col.str.strip()).replace("", None)
+    frame.attrs[HEADER_ROW] = header_row
+    return frame
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """Trim headers and cells; empty cells become missing."""
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda col: col.str.strip())
-    return frame.replace("", None)
+def _shape_problems(
+    header: list[str], header_row: int, numbers: list[int], body: list[list[str]], kind: str
+) -> list[object]:
+    """Cells outside a headed column, and headings that repeat."""
+    problems: list[object] = []
+    width = len(header)
+    seen: dict[str, int] = {}
+    for i, heading in enumerate(header):
+        if heading and heading in seen:
+            problems.append(
+                f'row {header_row}: the heading "{heading}" appears in column '
+                f"{_letter(seen[heading])} and again in column {_letter(i)}; each column "
+                "needs its own heading"
+            )
+        seen.setdefault(heading, i)
+    unnamed = [i for i, h in enumerate(header) if not h]
+    for number, cells in zip(numbers, body, strict=True):
+        used = len(cells)
+        while used and not cells[used - 1].strip():
+            used -= 1
+        if used > width:
+            first = next(i for i in range(width, used) if cells[i].strip())
+            extra = cells[first]
+            if kind == "csv":
+                problems.append(
+                    f"row {number} has {used} cells but the header has {width} columns; the "
+                    f'extra cell holds "{extra.strip()}". A number written with commas, like '
+                    '1,200, must be in quotes ("1,200") or written without them'
+                )
+            else:
+                problems.append(
+                    f"row {number}, column {_letter(first)}: "
+                    f'"{extra.strip()}" is in a column without a heading; give the column a '
+                    "heading or clear the cell"
+                )
+        for i in unnamed:
+            if i < len(cells) and cells[i].strip():
+                problems.append(
+                    f'row {number}, column {_letter(i)}: "{cells[i].strip()}" is in a column '
+                    f"without a heading (row {header_row}); give the column a heading or "
+                    "clear the cell"
+                )
+    return problems
+
+
+def _letter(index: int) -> str:
+    """Excel's column letters for a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.framework import Framework
+from evaluation.ingest.readers import HEADER_ROW, ROW_INDEX
 
 PERCENT_UNITS = ("ratio", "share", "%", "percent")
 _PERIOD_FORMS = (
@@ -23,6 +24,10 @@ _PERIOD_FORMS = (
     re.compile(r"^(\d{4})(\d{2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月$"),
     re.compile(r"^(\d{4})\.(\d{1,2})$"),
+)
+# A date cell (Excel turns a typed 2026-10 into 1 October 2026) or a date written as text.
+_DATE_FORM = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 JUMP_FACTOR = 10.0
 
@@ -57,14 +62,29 @@ class Checked:
 
 
 def parse_month(text: str) -> str | None:
-    """`2026-10`, `2026/10`, `202610`, `2026年10月` -> `2026-10`; None when not a month."""
+    """`2026-10`, `2026/10`, `202610`, `2026年10月`, or a date in that month -> `2026-10`."""
     value = unicodedata.normalize("NFKC", text).strip()
+    if m := _DATE_FORM.match(value):
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+        return f"{day.year:04d}-{day.month:02d}"
     for form in _PERIOD_FORMS:
         if m := form.match(value):
             month = int(m.group(2))
             if 1 <= month <= 12:
                 return f"{int(m.group(1)):04d}-{month:02d}"
     return None
+
+
+def format_number(value: float) -> str:
+    """A figure as people read it: `1,294,700`, `6.5`, `0.45`."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"
 
 
 def header_map(framework: Framework) -> dict[str, str]:
@@ -89,19 +109,30 @@ def _key(header: str) -> str:
     return unicodedata.normalize("NFKC", str(header)).strip().casefold()
 
 
-def _parse_column(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers of a column (NaN where empty) and where a non-empty cell is not a number."""
+def parse_numbers(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers of a column (NaN where empty) and where a non-empty cell is not a number.
+
+    Thousands separators, spaces and full-width digits are accepted; `45%` is 0.45 where
+    `percent_allowed`.
+    """
     text = cells.fillna("").astype(str).str.normalize("NFKC").str.strip()
     text = text.str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
     empty = (text == "").to_numpy()
     scale = np.ones(len(text))
     if percent_allowed:
         percent = text.str.endswith("%").to_numpy()
-        text = text.str.rstrip("%")
+        text = text.str.removesuffix("%")
         scale = np.where(percent, 0.01, 1.0)
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~empty & ~np.isfinite(values)
     return np.where(bad | empty, np.nan, values * scale), bad
+
+
+def _row_numbers(table: pd.DataFrame) -> np.ndarray:
+    """File row numbers: the reader's `row` index, else 2, 3, ... in order."""
+    if table.index.name == ROW_INDEX and pd.api.types.is_integer_dtype(table.index):
+        return table.index.to_numpy(dtype=np.int64)
+    return np.arange(2, len(table) + 2, dtype=np.int64)
 
 
 def check_upload(
@@ -116,14 +147,14 @@ def check_upload(
 
     `agency_types` maps known agency codes to their type; `allowed` limits the codes the
     uploader may submit for (None = any); `previous` holds current stored figures used for the
-    month-on-month warnings.
+    month-on-month warnings, which are given only for rows whose agency and month are valid.
     """
     errors: list[Issue] = []
-    warnings: list[Issue] = []
     fields = framework.field_ids()
     empty = pd.DataFrame(columns=["agency_code", "period", *fields])
     if table.shape[0] == 0:
         return Checked(empty, (Issue(None, "", "the file has no figures rows"),))
+    header_row = int(table.attrs.get(HEADER_ROW, 1))
     names = header_map(framework)
     mapping: dict[str, str] = {}
     for header in table.columns:
@@ -131,69 +162,34 @@ def check_upload(
         if target is None:
             errors.append(
                 Issue(
-                    1,
+                    header_row,
                     str(header),
                     f'unknown column "{header}"; expected '
                     "agency_code, period and field ids or labels of the framework",
                 )
             )
         elif target in mapping.values():
-            errors.append(Issue(1, str(header), f'column for "{target}" appears twice'))
+            errors.append(Issue(header_row, str(header), f'column for "{target}" appears twice'))
         else:
             mapping[str(header)] = target
     for required in ("agency_code", "period"):
         if required not in mapping.values():
-            errors.append(Issue(1, required, f'missing column "{required}"'))
+            errors.append(Issue(header_row, required, f'missing column "{required}"'))
     if errors and not {"agency_code", "period"} <= set(mapping.values()):
         return Checked(empty, tuple(errors))
     by_field = {v: k for k, v in mapping.items()}
-    units = {f.id: f.unit.lower() for f in framework.fields}
-    this_month = f"{today.year:04d}-{today.month:02d}"
-    codes = table[by_field["agency_code"]].fillna("").astype(str).str.strip().tolist()
+    rows = _row_numbers(table)
+    codes = table[by_field["agency_code"]].fillna("").astype(str).str.strip().to_numpy(object)
     raw_periods = table[by_field["period"]].fillna("").astype(str).str.strip()
     month_of = {p: parse_month(p) for p in raw_periods.unique()}
-    months = [month_of[p] for p in raw_periods.tolist()]
-    code_column, period_column = by_field["agency_code"], by_field["period"]
-    seen: dict[tuple[str, str], int] = {}
-    for i, (code, raw_period, month) in enumerate(
-        zip(codes, raw_periods.tolist(), months, strict=True)
-    ):
-        row = i + 2
-        if not code:
-            errors.append(Issue(row, code_column, "empty agency code"))
-        elif code not in agency_types:
-            errors.append(Issue(row, code_column, f'unknown agency code "{code}"'))
-        elif allowed is not None and code not in allowed:
-            errors.append(Issue(row, code_column, f"you may not submit figures for agency {code}"))
-        if month is None:
-            errors.append(
-                Issue(
-                    row,
-                    period_column,
-                    "expected a month like 2026-10, 2026/10, "
-                    f'202610 or 2026年10月, got "{raw_period}"',
-                )
-            )
-        elif month >= this_month:
-            errors.append(
-                Issue(
-                    row,
-                    period_column,
-                    f"{month} has not ended yet; figures can be uploaded for completed months only",
-                )
-            )
-        if code and month:
-            if (code, month) in seen:
-                errors.append(
-                    Issue(
-                        row,
-                        period_column,
-                        f"agency {code} and month {month} "
-                        f"already appear in row {seen[(code, month)]}",
-                    )
-                )
-            else:
-                seen[(code, month)] = row
+    months = np.array([month_of[p] for p in raw_periods.tolist()], dtype=object)
+    identity_errors, valid = _identity(
+        codes, months, raw_periods.to_numpy(object), rows, agency_types, allowed, today
+    )
+    errors.extend(
+        Issue(int(rows[i]), by_field[column], message) for i, column, message in identity_errors
+    )
+    units = {f.id: f.unit.lower() for f in framework.fields}
     parsed: dict[str, np.ndarray] = {}
     for field_id in fields:
         column = by_field.get(field_id)
@@ -201,77 +197,187 @@ def check_upload(
             parsed[field_id] = np.full(len(table), np.nan)
             continue
         cells = table[column]
-        values, bad = _parse_column(cells, units[field_id] in PERCENT_UNITS)
+        percent_allowed = units[field_id] in PERCENT_UNITS
+        values, bad = parse_numbers(cells, percent_allowed)
         for k in np.flatnonzero(bad).tolist():
-            errors.append(Issue(k + 2, column, f'expected a number, got "{cells.iloc[k]}"'))
-        for i in np.flatnonzero(values < 0).tolist():
-            errors.append(Issue(int(i) + 2, column, f"expected a number >= 0, got {values[i]:g}"))
+            errors.append(
+                Issue(int(rows[k]), column, _not_a_number(str(cells.iloc[k]), percent_allowed))
+            )
+        for k in np.flatnonzero(values < 0).tolist():
+            errors.append(
+                Issue(
+                    int(rows[k]),
+                    column,
+                    f"expected a number >= 0, got {format_number(values[k])}",
+                )
+            )
         parsed[field_id] = np.where(values < 0, np.nan, values)
     numbers = pd.DataFrame(parsed, columns=list(fields), dtype=float)
-    out = pd.DataFrame(
-        {"agency_code": pd.Series(codes, dtype=object), "period": pd.Series(months, dtype=object)}
+    figures = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "agency_code": pd.Series(codes, dtype=object),
+                    "period": pd.Series(months, dtype=object),
+                }
+            ),
+            numbers,
+        ],
+        axis=1,
     )
-    figures = pd.concat([out[["agency_code", "period"]], numbers], axis=1)
     for f in framework.fields:
         if f.at_most is None:
             continue
         over = (figures[f.id] > figures[f.at_most]).to_numpy()
-        for i in np.flatnonzero(over).tolist():
+        for k in np.flatnonzero(over).tolist():
             errors.append(
                 Issue(
-                    int(i) + 2,
+                    int(rows[k]),
                     by_field.get(f.id, f.id),
-                    f"{f.id} ({figures[f.id].iloc[i]:g}) is above {f.at_most} "
-                    f"({figures[f.at_most].iloc[i]:g}); it cannot exceed it",
+                    f"{f.id} ({format_number(figures[f.id].iloc[k])}) is above {f.at_most} "
+                    f"({format_number(figures[f.at_most].iloc[k])}); it cannot exceed it",
                 )
             )
-    if previous is not None and not previous.empty:
-        warnings.extend(_jumps(framework, figures, previous, by_field))
+    warnings = _jumps(framework, figures, valid, rows, previous, by_field)
     errors.sort(key=lambda e: (e.row or 0, e.column))
     return Checked(figures, tuple(errors), tuple(warnings))
 
 
-def _previous_month(month: str) -> str:
-    """The month before `YYYY-MM`."""
-    year, m = int(month[:4]), int(month[5:])
-    return f"{year - 1:04d}-12" if m == 1 else f"{year:04d}-{m - 1:02d}"
+def _not_a_number(cell: str, percent_allowed: bool) -> str:
+    """Why a cell is not a figure, in plain words."""
+    if not percent_allowed and unicodedata.normalize("NFKC", cell).strip().endswith("%"):
+        return f'expected a number, got "{cell}"; a percent sign is allowed only for ratio fields'
+    return f'expected a number, got "{cell}"'
+
+
+def _identity(
+    codes: np.ndarray,
+    months: np.ndarray,
+    raw_periods: np.ndarray,
+    rows: np.ndarray,
+    agency_types: Mapping[str, str],
+    allowed: Collection[str] | None,
+    today: date,
+) -> tuple[list[tuple[int, str, str]], np.ndarray]:
+    """Problems with each row's agency and month as (position, column, message), and which
+    rows have none."""
+    this_month = f"{today.year:04d}-{today.month:02d}"
+    has_code = codes != ""
+    known = np.fromiter((c in agency_types for c in codes), bool, len(codes))
+    permitted = (
+        np.ones(len(codes), bool)
+        if allowed is None
+        else np.fromiter((c in allowed for c in codes), bool, len(codes))
+    )
+    has_month = np.fromiter((m is not None for m in months), bool, len(months))
+    ended = np.fromiter((m is not None and m < this_month for m in months), bool, len(months))
+    keyed = pd.DataFrame({"code": codes, "month": months, "row": rows})[has_code & has_month]
+    repeated = keyed.duplicated(["code", "month"], keep="first")
+    first_row = keyed.groupby(["code", "month"], sort=False)["row"].transform("first")
+    firsts = dict(zip(keyed.index[repeated].tolist(), first_row[repeated].tolist(), strict=True))
+    duplicate = np.zeros(len(codes), bool)
+    duplicate[list(firsts)] = True
+    problems: list[tuple[int, str, str]] = []
+    for i in np.flatnonzero(~has_code).tolist():
+        problems.append((i, "agency_code", "the agency code is empty"))
+    for i in np.flatnonzero(has_code & ~known).tolist():
+        problems.append((i, "agency_code", f'unknown agency code "{codes[i]}"'))
+    for i in np.flatnonzero(known & ~permitted).tolist():
+        problems.append((i, "agency_code", f"you may not submit figures for agency {codes[i]}"))
+    for i in np.flatnonzero(~has_month).tolist():
+        problems.append(
+            (
+                i,
+                "period",
+                "expected a month like 2026-10, 2026/10, "
+                f'202610 or 2026年10月, got "{raw_periods[i]}"',
+            )
+        )
+    for i in np.flatnonzero(has_month & ~ended).tolist():
+        problems.append(
+            (
+                i,
+                "period",
+                f"{months[i]} has not ended yet; figures can be uploaded for completed months only",
+            )
+        )
+    for i in np.flatnonzero(duplicate).tolist():
+        problems.append(
+            (
+                i,
+                "period",
+                f"agency {codes[i]} and month {months[i]} already appear in row {firsts[i]}",
+            )
+        )
+    valid = has_code & known & permitted & has_month & ended & ~duplicate
+    return problems, valid
+
+
+def _previous_months(months: np.ndarray) -> np.ndarray:
+    """The month before each `YYYY-MM`."""
+    ordinal = np.array([int(m[:4]) * 12 + int(m[5:]) - 1 for m in months], dtype=np.int64) - 1
+    return np.array([f"{o // 12:04d}-{o % 12 + 1:02d}" for o in ordinal.tolist()], dtype=object)
 
 
 def _jumps(
-    framework: Framework, figures: pd.DataFrame, previous: pd.DataFrame, by_field: dict[str, str]
+    framework: Framework,
+    figures: pd.DataFrame,
+    valid: np.ndarray,
+    rows: np.ndarray,
+    previous: pd.DataFrame | None,
+    by_field: dict[str, str],
 ) -> list[Issue]:
-    """Warnings: a figure over 10x (or under a tenth of) last month's; a rate newly at 0."""
-    before = previous.set_index(["agency_code", "period"])
-    numerators = {i.numerator: i.denominator for i in framework.indicators if i.is_ratio}
+    """Warnings: a figure over 10x (or under a tenth of) last month's; a rate newly at 0.
+
+    Only rows with a valid agency and month are compared, so a row refused for its agency
+    never reveals that agency's stored figures. Last month is this file's row when it has
+    one, else the stored figure.
+    """
+    fields = list(framework.field_ids())
+    mine = figures[valid]
+    if mine.empty:
+        return []
+    stored = (
+        previous.reindex(columns=["agency_code", "period", *fields])
+        if previous is not None and not previous.empty
+        else None
+    )
+    before = pd.concat([stored, mine] if stored is not None else [mine], ignore_index=True)
+    before = before.drop_duplicates(["agency_code", "period"], keep="last")
+    lookup = pd.MultiIndex.from_arrays([before["agency_code"], before["period"]])
+    wanted = pd.MultiIndex.from_arrays(
+        [mine["agency_code"].to_numpy(object), _previous_months(mine["period"].to_numpy(object))]
+    )
+    at = lookup.get_indexer(wanted)
+    found = at >= 0
+    if not found.any():
+        return []
+    now = mine[fields].to_numpy(dtype=float)[found]
+    then = before[fields].to_numpy(dtype=float)[at[found]]
+    with np.errstate(invalid="ignore"):
+        jump = (then > 0) & (now > 0) & ((now > JUMP_FACTOR * then) | (then > JUMP_FACTOR * now))
+        numerators = {i.numerator for i in framework.indicators if i.is_ratio}
+        rate = np.array([f in numerators for f in fields], dtype=bool)
+        zero = rate[None, :] & (now == 0) & (then > 0)
+    file_rows = rows[valid][found]
     out: list[Issue] = []
-    for i, record in enumerate(figures.to_dict("records")):
-        if record["period"] is None or pd.isna(record["period"]):
-            continue
-        key = (record["agency_code"], _previous_month(record["period"]))
-        if key not in before.index:
-            continue
-        last = before.loc[key]
-        for field_id in framework.field_ids():
-            now, then = record.get(field_id), last.get(field_id)
-            if now is None or then is None or pd.isna(now) or pd.isna(then):
-                continue
-            column = by_field.get(field_id, field_id)
-            if then > 0 and now > 0 and (now > JUMP_FACTOR * then or then > JUMP_FACTOR * now):
-                out.append(
-                    Issue(
-                        i + 2,
-                        column,
-                        f"{now:g} is more than {JUMP_FACTOR:g} times "
-                        f"away from last month's {then:g}; please check it",
-                    )
-                )
-            if field_id in numerators and now == 0 and then > 0:
-                out.append(
-                    Issue(
-                        i + 2,
-                        column,
-                        f"0 this month after {then:g} last month; "
-                        "please check it is not a blank cell",
-                    )
-                )
+    for r, c in zip(*np.nonzero(jump), strict=True):
+        out.append(
+            Issue(
+                int(file_rows[r]),
+                by_field.get(fields[c], fields[c]),
+                f"{format_number(now[r, c])} is more than {JUMP_FACTOR:g} times "
+                f"away from last month's {format_number(then[r, c])}; please check it",
+            )
+        )
+    for r, c in zip(*np.nonzero(zero), strict=True):
+        out.append(
+            Issue(
+                int(file_rows[r]),
+                by_field.get(fields[c], fields[c]),
+                f"0 this month after {format_number(then[r, c])} last month; "
+                "please check it is not a blank cell",
+            )
+        )
+    out.sort(key=lambda w: (w.row or 0, w.column))
     return out
