@@ -111,6 +111,10 @@ def render() -> None:
     if checked.errors:
         return
     st.subheader(f"What changes: {rows} agency-month(s), {len(preview.changes)} figure(s)")
+    st.caption(
+        "Fields the file has no column for (or a column with no values) keep their stored "
+        "values; an empty cell in a column that has values elsewhere removes that figure."
+    )
     st.dataframe(preview.changes, hide_index=True, key="changes")
     if st.button("Store this upload", type="primary", icon=":material/cloud_upload:"):
         try:
