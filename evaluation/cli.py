@@ -18,7 +18,7 @@ from evaluation import services, uncertainty
 from evaluation.access import ROLES
 from evaluation.engine import Evaluation, evaluate
 from evaluation.errors import EvaluationError, FrameworkError, InputError
-from evaluation.export import score_columns, to_csv, to_xlsx
+from evaluation.export import safe_cell, score_columns, to_csv, to_xlsx
 from evaluation.framework import Framework, load_framework
 from evaluation.ingest.readers import read_table
 from evaluation.suggest import EXPLANATIONS, suggest_weights
@@ -86,7 +86,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = evaluation.table[score_columns(framework)].to_csv(index=False)
+        text = safe_frame(evaluation.table[score_columns(framework)]).to_csv(index=False)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -105,9 +105,18 @@ def _evaluation(args: argparse.Namespace) -> Evaluation:
     return evaluate(framework, figures, agencies, args.period)
 
 
+def safe_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell that a spreadsheet would run as a formula escaped."""
+    return table.apply(
+        lambda col: (
+            col.map(safe_cell) if col.dtype == object or pd.api.types.is_string_dtype(col) else col
+        )
+    )
+
+
 def _write_table(table: pd.DataFrame, out: str | None) -> None:
-    """A table as CSV to a file or standard output."""
-    text = table.to_csv(index=False)
+    """A table as CSV, formula-safe, to a file or standard output."""
+    text = safe_frame(table).to_csv(index=False)
     if out:
         Path(out).write_text(text, encoding="utf-8")
     else:
@@ -126,39 +135,95 @@ def _methods(text: str) -> tuple[str, ...]:
     return methods
 
 
-def _check_noise(noise: float, samples: int) -> None:
-    """Noise in [0, 1) and a positive sample count."""
-    if not 0 <= noise < 1:
-        raise InputError(f"--noise: expected a fraction from 0 to below 1, got {noise}")
-    if samples < 1:
-        raise InputError(f"--samples: expected at least 1, got {samples}")
+OPTION_OF_SETTING = {
+    "samples": "--samples",
+    "noise_indicator": "--noise",
+    "noise_dimension": "--noise-dimension",
+    "seed": "--seed",
+    "bootstrap": "--bootstrap",
+}
+
+
+def _noise(args: argparse.Namespace) -> tuple[float, float]:
+    """(indicator f, dimension f): --noise-dimension defaults to --noise."""
+    dimension = args.noise if args.noise_dimension is None else args.noise_dimension
+    return args.noise, dimension
+
+
+def _check_settings(args: argparse.Namespace, bootstrap: int | None = None) -> None:
+    """Every bad numeric option at once, named as on the command line."""
+    problems = uncertainty.setting_problems(args.samples, _noise(args), args.seed, bootstrap)
+    if args.noise_dimension is None:
+        problems = [p for p in problems if p[0] != "noise_dimension"]
+    if problems:
+        raise InputError(
+            "; ".join(f"{OPTION_OF_SETTING[name]}: {message}" for name, message in problems)
+        )
+
+
+def _with_figures(evaluation: Evaluation, source: str) -> Evaluation:
+    """The evaluation, refused when no agency has figures for the period."""
+    flags = evaluation.table["flags"].fillna("").astype(str).str.split("; ")
+    if flags.map(lambda items: "no_submission" in items).all():
+        raise InputError(
+            f"no figures are stored for {evaluation.period.label} in {source}; nothing to "
+            "analyse or export"
+        )
+    return evaluation
+
+
+def _analysed(args: argparse.Namespace) -> Evaluation:
+    """The evaluation of --period for an analysis, refused when the period has no figures."""
+    evaluation = _evaluation(args)
+    return _with_figures(evaluation, "the database" if args.figures is None else args.figures)
+
+
+def _with_settings(table: pd.DataFrame, settings: dict[str, int | float | str]) -> pd.DataFrame:
+    """The table with the settings that produced it as trailing columns, on every row."""
+    out = table.copy()
+    for name, value in settings.items():
+        out[name] = value
+    return out
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
     """Rank and tier distributions when every weight is perturbed."""
-    _check_noise(args.noise, args.samples)
-    evaluation = _evaluation(args)
-    model = uncertainty.model_of(evaluation, _methods(args.methods))
-    result = uncertainty.uncertainty(model, args.samples, args.noise, args.seed)
+    _check_settings(args)
+    methods = _methods(args.methods)
+    evaluation = _analysed(args)
+    model = uncertainty.model_of(evaluation, methods)
+    result = uncertainty.uncertainty(model, args.samples, _noise(args), args.seed)
     columns = ["agency_code", "nominal_rank", "median_rank", "q05_rank", "q95_rank", "mean_score"]
     columns += [c for c in result.table.columns if c.startswith("p_tier_")]
-    _write_table(result.table[columns], args.out)
+    _write_table(_with_settings(result.table[columns], result.settings()), args.out)
     shaky = result.table.loc[~result.table["tier_robust"] & result.table["nominal_tier"].notna()]
     print(
-        f"{evaluation.period.label}: {args.samples} samples, noise {args.noise:g}, seed "
-        f"{args.seed}; tier not robust (<80 %): {', '.join(shaky['agency_code']) or 'none'}",
+        f"{evaluation.period.label}: {args.samples} samples, noise {result.noise[0]:g} "
+        f"(indicators) and {result.noise[1]:g} (dimensions), seed {args.seed}"
+        + (f", normalisations drawn from {', '.join(result.methods)}" if result.methods else "")
+        + f"; tier not robust (<80 %): {', '.join(shaky['agency_code']) or 'none'}",
         file=sys.stderr,
     )
     return 0
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    """Sobol indices of each weight, and the effect of leaving out each indicator."""
-    _check_noise(args.noise, args.samples)
-    evaluation = _evaluation(args)
-    model = uncertainty.model_of(evaluation)
-    table = uncertainty.sobol(model, args.samples, args.noise, args.seed, args.bootstrap)
-    _write_table(table, args.out)
+    """Sobol indices of each uncertain input, and the effect of leaving out each indicator."""
+    _check_settings(args, args.bootstrap)
+    methods = _methods(args.methods)
+    evaluation = _analysed(args)
+    model = uncertainty.model_of(evaluation, methods)
+    table = uncertainty.sobol(model, args.samples, _noise(args), args.seed, args.bootstrap)
+    settings = {
+        k: table.attrs[k]
+        for k in ("samples", "noise_indicator", "noise_dimension", "seed", "methods", "bootstrap")
+    }
+    _write_table(_with_settings(table, settings), args.out)
+    print(
+        f"{evaluation.period.label}: N = {args.samples} ({table.attrs['evaluations']:,} "
+        f"evaluations), seed {args.seed}, {args.bootstrap} bootstrap resamples",
+        file=sys.stderr,
+    )
     left_out = uncertainty.leave_one_out(model)
     print("leave one indicator out (mean absolute rank change):", file=sys.stderr)
     for row in left_out.head(5).itertuples():
@@ -220,8 +285,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate a figures file and store it."""
     framework = load_framework(args.indicators)
+    engine = services.open_store()
+    if args.as_agency is not None:
+        known = set(services.load_dataset(engine).agencies["code"])
+        if args.as_agency not in known:
+            raise InputError(
+                f'--as-agency: expected the code of a registered agency, got "{args.as_agency}", '
+                "which is not a known agency code"
+            )
     ids = services.import_file(
-        services.open_store(), framework, Path(args.file), args.user, args.as_agency, date.today()
+        engine, framework, Path(args.file), args.user, args.as_agency, date.today()
     )
     print(f"stored {len(ids)} agency-month(s) from {Path(args.file).name}")
     return 0
@@ -248,6 +321,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the ranked table of a period from the database as CSV or XLSX."""
     framework = load_framework(args.indicators)
     evaluation = services.stored_evaluation(services.open_store(), framework, args.period)
+    _with_figures(evaluation, "the database")
     columns = score_columns(framework)
     data = to_xlsx(evaluation, columns) if args.format == "xlsx" else to_csv(evaluation, columns)
     out = Path(args.out or f"scores-{evaluation.period.label}.{args.format}")
@@ -368,21 +442,29 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--indicators", default="indicators.yaml")
     publish.set_defaults(run=cmd_publish)
 
+    def analysis_args(p: argparse.ArgumentParser, samples: int, samples_help: str) -> None:
+        data_args(p, files_required=False)
+        p.add_argument("--samples", type=int, default=samples, help=samples_help)
+        p.add_argument(
+            "--noise", type=float, default=0.25, help="each indicator weight x 1 + U(-f, f)"
+        )
+        p.add_argument(
+            "--noise-dimension",
+            type=float,
+            help="f of the dimension weights (default: the same as --noise)",
+        )
+        p.add_argument("--seed", type=int, default=20261125, help="0 to 4294967295")
+        p.add_argument(
+            "--methods", default="", help="normalisations to draw from, e.g. minmax,rank"
+        )
+        p.add_argument("--out", help="CSV file (default standard output)")
+
     unc = sub.add_parser("uncertainty", help="rank and tier distributions under random weights")
-    data_args(unc, files_required=False)
-    unc.add_argument("--samples", type=int, default=10_000)
-    unc.add_argument("--noise", type=float, default=0.25, help="each weight x 1 + U(-f, f)")
-    unc.add_argument("--seed", type=int, default=20261125)
-    unc.add_argument("--methods", default="", help="normalisations to draw from, e.g. minmax,rank")
-    unc.add_argument("--out", help="CSV file (default standard output)")
+    analysis_args(unc, 10_000, "samples, 1 to 1,000,000")
     unc.set_defaults(run=cmd_uncertainty)
-    sens = sub.add_parser("sensitivity", help="Sobol indices of the weights on the ranking")
-    data_args(sens, files_required=False)
-    sens.add_argument("--samples", type=int, default=1024, help="base samples N; N(d+2) runs")
-    sens.add_argument("--noise", type=float, default=0.25)
-    sens.add_argument("--seed", type=int, default=20261125)
-    sens.add_argument("--bootstrap", type=int, default=200)
-    sens.add_argument("--out", help="CSV file (default standard output)")
+    sens = sub.add_parser("sensitivity", help="Sobol indices of the uncertain inputs")
+    analysis_args(sens, 1024, "base samples N, 2 to 100,000; N(d+2) evaluations")
+    sens.add_argument("--bootstrap", type=int, default=200, help="resamples, 1 to 10,000")
     sens.set_defaults(run=cmd_sensitivity)
 
     users = sub.add_parser("users", help="accounts: add, list, disable, reset-password")

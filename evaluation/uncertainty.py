@@ -1,15 +1,17 @@
 """Uncertainty and sensitivity of the ranking to the weights (and normalisation), vectorised.
 
-A `Model` holds what scoring needs after normalisation: every agency's indicator scores and the
-weight structure. `overall_batch` scores many weight sets at once, as matrix products chunked
-over samples, with the engine's rules: weights renormalised over each agency's applicable
-indicators and dimensions, arithmetic or geometric aggregation, competition ranks with the tie
-tolerance, tiers by score, red-line caps and quotas.
+A `Model` holds what scoring needs after normalisation: every agency's indicator scores under
+each normalisation choice and the weight structure. `overall_batch` scores many weight sets (and
+normalisation choices) at once, as matrix products in cache-sized blocks of samples, with the
+engine's rules: weights renormalised over each agency's applicable indicators and dimensions,
+arithmetic or geometric aggregation, competition ranks with the tie tolerance, tiers by score,
+red-line caps and quotas.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -17,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from evaluation.engine import Evaluation, dimension_of_indicator, score_matrix
+from evaluation.errors import InputError
 from evaluation.framework import Framework
 from evaluation.ranking import TIE_TOLERANCE
 from evaluation.tiers import NO_TIER
 
-CHUNK_BYTES = 256 * 2**20  # the largest temporary array a chunk may allocate
 # Row blocks for the many passes over (samples x agencies) arrays: small enough to stay in the
 # processor's cache, which makes them several times faster than one pass over everything.
 BLOCK_BYTES = 2 * 2**20
@@ -35,6 +37,64 @@ def _blocks(rows: int, row_bytes: int) -> Iterator[slice]:
 
 
 METHODS = ("goalposts", "minmax", "rank", "zscore")
+SEED_MAX = 2**32 - 1
+MAX_SAMPLES = 1_000_000  # uncertainty samples
+MAX_BASE_SAMPLES = 100_000  # Sobol base samples N
+MAX_BOOTSTRAP = 10_000
+# Scores a run holds at once, samples x agencies (each costs about 40 bytes across the score,
+# rank and tier arrays): 50 million stay within 2 GB.
+MAX_CELLS = 50_000_000
+
+
+def _whole(value: object, low: int, high: int) -> str | None:
+    """Why `value` is not a whole number from low to high, or None."""
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not whole or not low <= int(value) <= high:  # type: ignore[call-overload]
+        return f"expected a whole number from {low:,} to {high:,}, got {value!r}"
+    return None
+
+
+def setting_problems(
+    samples: int,
+    noise: float | tuple[float, float],
+    seed: int,
+    bootstrap: int | None = None,
+) -> list[tuple[str, str]]:
+    """Every bad setting as (setting, message); `bootstrap` is given for a Sobol analysis, whose
+    `samples` is the base sample count N (at least 2, for a variance)."""
+    problems = []
+    if bootstrap is None:
+        checks = [("samples", samples, 1, MAX_SAMPLES)]
+    else:
+        checks = [
+            ("samples", samples, 2, MAX_BASE_SAMPLES),
+            ("bootstrap", bootstrap, 1, MAX_BOOTSTRAP),
+        ]
+    checks.append(("seed", seed, 0, SEED_MAX))
+    for name, value, low, high in checks:
+        message = _whole(value, low, high)
+        if message:
+            problems.append((name, message))
+    pair = noise if isinstance(noise, tuple) else (noise, noise)
+    for name, f in zip(("noise_indicator", "noise_dimension"), pair, strict=True):
+        if not isinstance(f, int | float) or not 0 <= f < 1:
+            problems.append((name, f"expected a fraction from 0 to below 1, got {f!r}"))
+    return problems
+
+
+def _check(model: Model, evaluations: int, problems: list[tuple[str, str]]) -> None:
+    """Raise every bad setting at once, and a run too large to hold."""
+    cells = evaluations * len(model.codes)
+    if cells > MAX_CELLS:
+        problems.append(
+            (
+                "samples",
+                f"{evaluations:,} evaluations x {len(model.codes):,} agencies is "
+                f"{cells:,} scores; expected at most {MAX_CELLS:,}",
+            )
+        )
+    if problems:
+        raise InputError("; ".join(f"{name}: {message}" for name, message in problems))
 
 
 @dataclass(frozen=True)
@@ -108,31 +168,6 @@ def _with_method(framework: Framework, method: str) -> Framework:
     return replace(framework, dimensions=tuple(dims))
 
 
-def _chunks(total: int, per_sample_bytes: int) -> Iterator[slice]:
-    """Slices of samples whose temporaries stay under CHUNK_BYTES."""
-    size = max(1, CHUNK_BYTES // max(per_sample_bytes, 1))
-    for start in range(0, total, size):
-        yield slice(start, min(start + size, total))
-
-
-def _combine(
-    parts: np.ndarray, present: np.ndarray, weights: np.ndarray, method: str, floor: float
-) -> np.ndarray:
-    """Weighted mean over the last axis of (K, A, J) parts with (K, J) weights, renormalised
-    over present parts; NaN where nothing is present."""
-    carried = np.where(present, weights[:, np.newaxis, :], 0.0)
-    total = carried.sum(axis=2)
-    if method == "geometric":
-        values = np.log(np.maximum(np.where(present, parts, floor), floor))
-    else:
-        values = np.where(present, parts, 0.0)
-    summed = np.einsum("kaj,kaj->ka", carried, values)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = summed / total
-    mean = np.exp(mean) if method == "geometric" else mean
-    return np.where(total > 0, mean, np.nan)
-
-
 def overall_batch(
     model: Model,
     ind_weights: np.ndarray,
@@ -140,73 +175,45 @@ def overall_batch(
     method_index: np.ndarray | None = None,
 ) -> np.ndarray:
     """Overall scores (K, A) for K weight sets (K, I) and (K, D), optionally per-sample
-    normalisation choices (K, I) indexing `model.methods`."""
-    agg = model.framework.aggregation
-    k_total = len(ind_weights)
-    _m, agencies, indicators = model.scores.shape
-    dims = len(model.dim_weights)
-    if method_index is None:
-        return _overall_fixed_scores(model, ind_weights, dim_weights)
-    out = np.empty((k_total, agencies))
-    per_sample = 8 * agencies * (3 * indicators + 3 * dims)
-    for part in _chunks(k_total, per_sample):
-        if method_index is None:
-            scores = np.broadcast_to(
-                model.scores[0], (part.stop - part.start, agencies, indicators)
-            )
-        else:
-            chosen = method_index[part]  # (K, I)
-            scores = model.scores[chosen, :, np.arange(indicators)[np.newaxis, :]]  # (K, I, A)
-            scores = np.swapaxes(scores, 1, 2)
-        present = ~np.isnan(scores)
-        dim_scores = np.empty((part.stop - part.start, agencies, dims))
-        for d in range(dims):
-            cols = model.dim_of == d
-            dim_scores[:, :, d] = _combine(
-                scores[:, :, cols],
-                present[:, :, cols],
-                ind_weights[part][:, cols],
-                agg.indicators,
-                agg.geometric_floor,
-            )
-        out[part] = _combine(
-            dim_scores,
-            ~np.isnan(dim_scores),
-            dim_weights[part],
-            agg.dimensions,
-            agg.geometric_floor,
-        )
-    return out
+    normalisation choices (K, I) indexing `model.methods`.
 
-
-def _level(values: np.ndarray, method: str, floor: float) -> np.ndarray:
-    """What a weighted mean averages: the values, or their logs for a geometric mean."""
-    if method == "geometric":
-        return np.log(np.maximum(values, floor))
-    return values
-
-
-def _overall_fixed_scores(
-    model: Model, ind_weights: np.ndarray, dim_weights: np.ndarray
-) -> np.ndarray:
-    """Overall scores when only weights vary: per dimension two matrix products (BLAS)."""
+    Each dimension's weighted mean is two matrix products: the sampled weights against the
+    agencies' scores, and against which scores each agency has. With normalisation choices, the
+    scores of every choice are stacked side by side and each sample's weights go to the columns
+    of the choice it drew (zero elsewhere), so a sample still costs two products per dimension.
+    """
     agg = model.framework.aggregation
     floor = agg.geometric_floor
-    scores = model.scores[0]  # (A, I)
-    present = ~np.isnan(scores)
-    level = np.where(present, _level(np.nan_to_num(scores), agg.indicators, floor), 0.0)
-    mask = present.astype(float)
-    k_total, agencies, dims = len(ind_weights), scores.shape[0], len(model.dim_weights)
+    layers = model.scores if method_index is not None else model.scores[:1]  # (M, A, I)
+    count, agencies, _indicators = layers.shape
+    present = ~np.isnan(layers)
+    level = np.where(present, _level(np.nan_to_num(layers), agg.indicators, floor), 0.0)
+    columns = [np.flatnonzero(model.dim_of == d) for d in range(len(model.dim_weights))]
+    # Per dimension, (M * J, A): the J indicators of the dimension under choice 0, then 1, ...
+    stacked = [
+        (
+            np.ascontiguousarray(level[:, :, cols].transpose(0, 2, 1).reshape(-1, agencies)),
+            np.ascontiguousarray(present[:, :, cols].transpose(0, 2, 1).reshape(-1, agencies)),
+        )
+        for cols in columns
+    ]
+    k_total = len(ind_weights)
     out = np.empty((k_total, agencies))
     for part in _blocks(k_total, 8 * agencies):
         k = part.stop - part.start
         top = np.zeros((k, agencies))
         bottom = np.zeros((k, agencies))
-        for d in range(dims):
-            cols = model.dim_of == d
-            weights = np.ascontiguousarray(ind_weights[part][:, cols])  # (k, J)
-            total = weights @ mask[:, cols].T  # (k, A): weight of what each agency has
-            mean = weights @ level[:, cols].T
+        for d, cols in enumerate(columns):
+            weights = ind_weights[part][:, cols]  # (k, J)
+            if count > 1:
+                chosen = method_index[part][:, cols]  # type: ignore[index]
+                weights = np.concatenate(
+                    [np.where(chosen == m, weights, 0.0) for m in range(count)], axis=1
+                )
+            weights = np.ascontiguousarray(weights)
+            levels, masks = stacked[d]
+            total = weights @ masks  # (k, A): weight of what each agency has
+            mean = weights @ levels
             defined = total > 0
             total[~defined] = np.inf  # an agency with none of these indicators: left out
             np.divide(mean, total, out=mean)
@@ -225,6 +232,13 @@ def _overall_fixed_scores(
         top[bottom <= 0] = np.nan
         out[part] = top
     return out
+
+
+def _level(values: np.ndarray, method: str, floor: float) -> np.ndarray:
+    """What a weighted mean averages: the values, or their logs for a geometric mean."""
+    if method == "geometric":
+        return np.log(np.maximum(values, floor))
+    return values
 
 
 def rank_batch(overall: np.ndarray) -> np.ndarray:
@@ -296,15 +310,32 @@ def _tier_rows(model: Model, overall: np.ndarray) -> np.ndarray:
     return final
 
 
+def noise_levels(noise: float | tuple[float, float]) -> tuple[float, float]:
+    """(indicator f, dimension f): one f for both levels, or a pair."""
+    if isinstance(noise, tuple):
+        return float(noise[0]), float(noise[1])
+    return float(noise), float(noise)
+
+
 @dataclass(frozen=True)
 class Uncertainty:
     """Per agency: nominal and sampled ranks, mean score, tier probabilities; with the settings."""
 
     table: pd.DataFrame
     samples: int
-    noise: float
+    noise: tuple[float, float]  # f of the indicator weights, f of the dimension weights
     seed: int
     methods: tuple[str, ...]
+
+    def settings(self) -> dict[str, int | float | str]:
+        """The settings that reproduce this result, as named columns."""
+        return {
+            "samples": self.samples,
+            "noise_indicator": self.noise[0],
+            "noise_dimension": self.noise[1],
+            "seed": self.seed,
+            "methods": ",".join(self.methods),
+        }
 
 
 def perturbed_weights(
@@ -320,6 +351,19 @@ def perturbed_weights(
     return ind, dim
 
 
+def draws(
+    model: Model, samples: int, noise: float | tuple[float, float], seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The samples of an uncertainty analysis: indicator weights, dimension weights and, when
+    the model has normalisation choices, each indicator's choice (samples, I)."""
+    rng = np.random.default_rng(seed)
+    ind, dim = perturbed_weights(model, samples, noise_levels(noise), rng)
+    choice = None
+    if len(model.methods) > 1:
+        choice = rng.integers(0, len(model.methods), (samples, len(model.ind_weights)))
+    return ind, dim, choice
+
+
 def uncertainty(
     model: Model,
     samples: int = 10_000,
@@ -328,13 +372,8 @@ def uncertainty(
     robust_at: float = 0.8,
 ) -> Uncertainty:
     """Rank and tier distributions under random weights (and normalisation choices)."""
-    levels = (noise, noise) if isinstance(noise, float | int) else noise
-    rng = np.random.default_rng(seed)
-    ind, dim = perturbed_weights(model, samples, (float(levels[0]), float(levels[1])), rng)
-    choice = None
-    if len(model.methods) > 1:
-        choice = rng.integers(0, len(model.methods), (samples, len(model.ind_weights)))
-    overall = overall_batch(model, ind, dim, choice)
+    _check(model, samples, setting_problems(samples, noise, seed))
+    overall = overall_batch(model, *draws(model, samples, noise, seed))
     ranks = rank_batch(overall)
     tiers = tier_batch(model, overall)
     ids = [t.id for t in model.framework.tiers]
@@ -366,7 +405,7 @@ def uncertainty(
     return Uncertainty(
         table.sort_values("nominal_rank").reset_index(drop=True),
         samples,
-        float(levels[0]),
+        noise_levels(noise),
         seed,
         tuple(m for m in model.methods if m),
     )
@@ -427,36 +466,67 @@ def leave_one_out(model: Model) -> pd.DataFrame:
     ).sort_values("mean_abs_rank_change", ascending=False, ignore_index=True)
 
 
-def sobol(
-    model: Model,
-    base_samples: int = 1024,
-    noise: float = 0.25,
-    seed: int = 20261125,
-    bootstrap: int = 200,
-) -> pd.DataFrame:
-    """First- and total-order Sobol indices of each weight on the mean absolute rank change.
-
-    Saltelli design: matrices A and B of multipliers U(-f, f) and, per input i, A with column i
-    from B; N(d + 2) evaluations. Estimators: Saltelli et al. (2010) for first order, Jansen
-    (1999) for total order; 95 % bootstrap intervals over the N rows.
-    """
+def sobol_inputs(model: Model) -> list[str]:
+    """The uncertain inputs of `sobol`, in design-column order."""
     framework = model.framework
     names = [f"indicator:{i.id}" for i in framework.indicators]
     names += [f"dimension:{d.id}" for d in framework.dimensions]
+    if len(model.methods) > 1:
+        names += [f"normalisation:{i.id}" for i in framework.indicators]
+    return names
+
+
+def _design_inputs(
+    model: Model, design: np.ndarray, noise: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Weights and normalisation choices from a design of U(0, 1) columns.
+
+    A weight column u becomes the multiplier 1 + f(2u - 1), i.e. 1 + U(-f, f); a normalisation
+    column u picks choice floor(u M) of the M choices, each with probability 1/M.
+    """
+    indicators, dims = len(model.ind_weights), len(model.dim_weights)
+    ind = model.ind_weights * (1 + noise[0] * (2 * design[:, :indicators] - 1))
+    dim = model.dim_weights * (1 + noise[1] * (2 * design[:, indicators : indicators + dims] - 1))
+    choice = None
+    count = len(model.methods)
+    if count > 1:
+        picked = np.floor(design[:, indicators + dims :] * count).astype(np.int64)
+        choice = np.minimum(picked, count - 1)
+    return ind, dim, choice
+
+
+def sobol(
+    model: Model,
+    base_samples: int = 1024,
+    noise: float | tuple[float, float] = 0.25,
+    seed: int = 20261125,
+    bootstrap: int = 200,
+) -> pd.DataFrame:
+    """First- and total-order Sobol indices of each uncertain input on the mean absolute rank
+    change against the nominal ranking.
+
+    Inputs: every indicator and dimension weight (a multiplier 1 + U(-f, f), f per level) and,
+    when the model has normalisation choices, each indicator's choice (a categorical input).
+    Saltelli design: matrices A and B of U(0, 1) and, per input i, A with column i from B;
+    N(d + 2) evaluations. Estimators: Saltelli et al. (2010) for first order, Jansen (1999) for
+    total order; 95 % bootstrap intervals over the N rows. The settings are in `attrs`.
+    """
+    names = sobol_inputs(model)
     d = len(names)
+    _check(model, base_samples * (d + 2), setting_problems(base_samples, noise, seed, bootstrap))
+    levels = noise_levels(noise)
+    n = base_samples
     rng = np.random.default_rng(seed)
-    a = rng.uniform(-noise, noise, (base_samples, d))
-    b = rng.uniform(-noise, noise, (base_samples, d))
+    a = rng.uniform(0.0, 1.0, (n, d))
+    b = rng.uniform(0.0, 1.0, (n, d))
     blocks = [a, b]
     for i in range(d):
         ab = a.copy()
         ab[:, i] = b[:, i]
         blocks.append(ab)
-    design = np.vstack(blocks)
-    split = len(model.ind_weights)
-    weights = np.concatenate([model.ind_weights, model.dim_weights]) * (1 + design)
-    y = mean_rank_shift(model, overall_batch(model, weights[:, :split], weights[:, split:]))
-    n = base_samples
+    y = mean_rank_shift(
+        model, overall_batch(model, *_design_inputs(model, np.vstack(blocks), levels))
+    )
     fa, fb = y[:n], y[n : 2 * n]
     fab = y[2 * n :].reshape(d, n)
 
@@ -470,11 +540,10 @@ def sobol(
         return first, total
 
     first, total = indices(np.arange(n))
-    draws = rng.integers(0, n, (bootstrap, n))
-    boot = [indices(rows) for rows in draws]
+    boot = [indices(rng.integers(0, n, n)) for _ in range(bootstrap)]
     firsts = np.array([f for f, _ in boot])
     totals = np.array([t for _, t in boot])
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "input": names,
             "first_order": first,
@@ -485,3 +554,13 @@ def sobol(
             "total_high": np.quantile(totals, 0.975, axis=0),
         }
     ).sort_values("total_order", ascending=False, ignore_index=True)
+    table.attrs = {
+        "samples": n,
+        "evaluations": n * (d + 2),
+        "noise_indicator": levels[0],
+        "noise_dimension": levels[1],
+        "seed": seed,
+        "methods": ",".join(m for m in model.methods if m),
+        "bootstrap": bootstrap,
+    }
+    return table

@@ -271,3 +271,143 @@ def test_weights_suggest_reproduces_the_critic_worked_example(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     assert "suggested   20.2%" in result.stdout and "suggested   48.1%" in result.stdout
+
+
+def analysis(files: dict[str, Path], command: str, *options: str) -> list[str]:
+    """Arguments of an uncertainty or sensitivity run on the small files."""
+    return [
+        command,
+        *("--indicators", str(files["fw"]), "--agencies", str(files["agencies"])),
+        *("--figures", str(files["figures"]), "--period", "2026-10"),
+        *options,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "message"),
+    [
+        (
+            "uncertainty",
+            ["--seed", "-1"],
+            "--seed: expected a whole number from 0 to 4,294,967,295, got -1",
+        ),
+        ("uncertainty", ["--seed", str(2**32)], "got 4294967296"),
+        ("uncertainty", ["--samples", "0"], "--samples: expected a whole number from 1 to"),
+        (
+            "uncertainty",
+            ["--noise", "1.5"],
+            "--noise: expected a fraction from 0 to below 1, got 1.5",
+        ),
+        ("uncertainty", ["--noise", "nan"], "--noise: expected a fraction from 0 to below 1"),
+        (
+            "uncertainty",
+            ["--noise-dimension", "-0.1"],
+            "--noise-dimension: expected a fraction from 0 to below 1, got -0.1",
+        ),
+        (
+            "sensitivity",
+            ["--samples", "64", "--bootstrap", "0"],
+            "--bootstrap: expected a whole number from 1 to 10,000, got 0",
+        ),
+        (
+            "sensitivity",
+            ["--samples", "1"],
+            "--samples: expected a whole number from 2 to 100,000, got 1",
+        ),
+        ("sensitivity", ["--seed", "-1"], "--seed: expected a whole number from 0"),
+        ("sensitivity", ["--noise", "1"], "--noise: expected a fraction from 0 to below 1"),
+        ("sensitivity", ["--noise-dimension", "2"], "--noise-dimension: expected a fraction"),
+    ],
+)
+def test_bad_analysis_settings_exit_2_with_the_reason(
+    files: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    options: list[str],
+    message: str,
+) -> None:
+    assert main(analysis(files, command, *options)) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_every_bad_setting_is_named_at_once(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ["--samples", "0", "--bootstrap", "0", "--seed", "-5", "--noise", "2"]
+    assert main(analysis(files, "sensitivity", *options)) == 2
+    err = capsys.readouterr().err
+    for option in ("--samples", "--bootstrap", "--seed", "--noise:"):
+        assert option in err
+
+
+def test_the_reported_bad_arguments_exit_2_without_a_traceback(files: dict[str, Path]) -> None:
+    for args in (
+        analysis(files, "uncertainty", "--seed", "-1"),
+        analysis(files, "sensitivity", "--samples", "64", "--bootstrap", "0"),
+    ):
+        result = run(*args)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr and result.stderr.startswith("error: --")
+
+
+def test_an_analysis_of_a_period_without_figures_is_refused(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in ("uncertainty", "sensitivity"):
+        args = analysis(files, command, "--samples", "50")
+        args[args.index("2026-10")] = "2030-01"
+        assert main(args) == 2
+        assert "no figures are stored for 2030-01" in capsys.readouterr().err
+
+
+def test_every_csv_the_cli_writes_escapes_formulas(files: dict[str, Path]) -> None:
+    agencies = pd.read_csv(files["agencies"])
+    agencies.loc[0, "name"] = "=1+1"
+    agencies.loc[1, "code"] = "@B2"
+    agencies.to_csv(files["agencies"], index=False)
+    figures = pd.read_csv(files["figures"])
+    figures["agency_code"] = figures["agency_code"].replace("B2", "@B2")
+    figures.to_csv(files["figures"], index=False)
+    score = files["dir"] / "score.csv"
+    args = analysis(files, "score", "--out", str(score))
+    assert main(args) == 0
+    table = pd.read_csv(score, dtype=str, keep_default_na=False).set_index("agency_code")
+    assert table.loc["B1", "agency_name"] == "'=1+1"
+    assert "'@B2" in table.index and "@B2" not in table.index
+    assert float(table.loc["B1", "score"]) > 0
+    for command, extra in (("uncertainty", []), ("sensitivity", ["--bootstrap", "5"])):
+        out = files["dir"] / f"{command}.csv"
+        assert main(analysis(files, command, "--samples", "20", *extra, "--out", str(out))) == 0
+        text = out.read_text(encoding="utf-8")
+        assert not any(line.startswith(("=", "+", "@")) for line in text.splitlines())
+    codes = pd.read_csv(files["dir"] / "uncertainty.csv", dtype=str)["agency_code"]
+    assert set(codes) == {"B1", "'@B2", "T1"}
+
+
+def test_export_refuses_a_month_without_figures_and_import_an_unknown_agency(
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from datetime import date
+
+    from evaluation import services
+
+    framework = load_framework(ROOT / "indicators.yaml")
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, date(2026, 11, 25))
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    target = tmp_path / "scores.csv"
+    assert main(["export", "2030-01", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "no figures are stored for 2030-01" in err and not target.exists()
+    good = str(ROOT / "tests" / "data" / "uploads" / "good.csv")
+    assert main(["import", good, "--as-agency", "NOPE"]) == 2
+    err = capsys.readouterr().err
+    assert '"NOPE"' in err and "not a known agency code" in err
+    assert "BK01" not in err
+    assert main(["export", "2026-10", "--out", str(target)]) == 0
+    assert target.exists()
