@@ -437,7 +437,7 @@ class Overview:
     bottom: pd.DataFrame
     climbers: pd.DataFrame
     fallers: pd.DataFrame
-    red_lines: pd.DataFrame  # agency_code, agency_name, tier_by_score, tier, reasons
+    red_lines: pd.DataFrame  # agency_code, agency_name, red_lines, tier_by_score, tier
 
 
 LEAGUE_COLUMNS = ["rank", "rank_change", "agency_name", "agency_type", "score", "tier"]
@@ -473,7 +473,18 @@ def overview(
         ]
     )
     moved = ranked[ranked["rank_change"].notna()]
-    capped = table[table["tier"].astype(str) != table["tier_by_score"].astype(str)]
+    rules = {rule.target or "no_submission": rule for rule in framework.red_lines}
+    tripped = [
+        [
+            rules[flag.split(":", 1)[1]]
+            for flag in str(flags).split("; ")
+            if flag.startswith("red_line:")
+        ]
+        for flags in table["flags"]
+    ]
+    events = table.assign(
+        red_lines=["; ".join(f"{r.reason} ({r.describe()})" for r in hit) for hit in tripped]
+    )[[bool(hit) for hit in tripped]]
     return Overview(
         headline=headline_figures(dataset.figures, types, evaluation.period),
         received=int((due["versions"] > 0).sum()),
@@ -486,7 +497,7 @@ def overview(
         .sort_values("rank_change", ascending=False)
         .head(5)[LEAGUE_COLUMNS],
         fallers=moved[moved["rank_change"] < 0].sort_values("rank_change").head(5)[LEAGUE_COLUMNS],
-        red_lines=capped[["agency_code", "agency_name", "tier_by_score", "tier", "tier_reasons"]],
+        red_lines=events[["agency_code", "agency_name", "red_lines", "tier_by_score", "tier"]],
     )
 
 

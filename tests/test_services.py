@@ -13,7 +13,7 @@ import pytest
 from evaluation import evaluate, load_framework, services
 from evaluation.access import Viewer
 from evaluation.errors import StorageError, UploadError
-from evaluation.framework import Framework
+from evaluation.framework import Framework, parse_framework
 from evaluation.storage import repository
 from tests.conftest import run_cli
 
@@ -234,3 +234,30 @@ def test_template_has_only_the_types_fields_and_reads_back(framework: Framework)
     example = read_table_bytes(data, "template.xlsx", sheet="example")
     result = check_upload(framework, example, {"TC01": "telecom"}, TODAY)
     assert result.ok, result.errors
+
+
+def test_overview_lists_every_red_line_event_and_no_quota_demotion(
+    tmp_path: Path, framework: Framework
+) -> None:
+    engine = services.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    services.load_demo(engine, framework, TODAY)
+    tight = parse_framework(framework.text.replace("max_share: 0.2", "max_share: 0.05"))
+    data = services.load_dataset(engine)
+    evaluator = services.make_evaluator(tight, data)
+    assert evaluator is not None
+    coordinator = Viewer("cora", "coordinator")
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    seen_uncapped = seen_demoted = False
+    for month in data.months:
+        evaluation = evaluator.evaluate(month)
+        table = evaluation.table
+        listed = services.overview(coordinator, tight, data, evaluation, now).red_lines
+        tripped = table.loc[table["flags"].str.contains("red_line:"), "agency_code"]
+        assert list(listed["agency_code"]) == list(tripped), month
+        assert listed["red_lines"].str.len().gt(0).all()
+        moved = table["tier"].astype(str) != table["tier_by_score"].astype(str)
+        seen_demoted |= bool((moved & ~table["agency_code"].isin(tripped)).any())
+        seen_uncapped |= bool((~moved & table["agency_code"].isin(tripped)).any())
+    assert seen_demoted  # quota demotions exist in the demo under a 5 % quota, and are not listed
+    assert seen_uncapped  # red lines on agencies already at or below the cap are listed
+    engine.dispose()

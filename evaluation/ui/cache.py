@@ -8,6 +8,7 @@ of these caches holds anything that is not also in the database or the framework
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -66,6 +67,16 @@ def timeline(url: str, version: str, framework: Framework) -> pd.DataFrame:
     if scorer is None:
         return pd.DataFrame()
     return services.timeline(scorer, dataset(url, version).months)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=FRAMEWORK_KEY)
+def overview(
+    viewer: Viewer, url: str, version: str, framework: Framework, period: str, hour: datetime
+) -> services.Overview:
+    """The overview of a period as it stood at `hour` (submissions fall due by the day)."""
+    result = evaluation(url, version, framework, period)
+    assert result is not None
+    return services.overview(viewer, framework, dataset(url, version), result, hour)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=FRAMEWORK_KEY)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from evaluation import services
-from evaluation.ui import components, state
+from evaluation.ui import cache, components, state
 
 
 def _metric(column, row: pd.Series) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +32,10 @@ def render() -> None:
     if page is None:
         return
     ctx, period, evaluation = page.ctx, page.period, page.evaluation
-    view = services.overview(ctx.viewer, ctx.framework, ctx.data, evaluation, datetime.now(UTC))
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    view = cache.overview(
+        ctx.viewer, state.database_url(), ctx.version, ctx.framework, period, hour
+    )
     st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
     columns = [*st.columns(4, border=True), *st.columns(4, border=True)]
     for column, (_, row) in zip(columns, view.headline.iterrows(), strict=False):
@@ -44,27 +47,46 @@ def render() -> None:
         delta_color="inverse" if view.late else "off",
     )
     columns[len(view.headline) + 1].metric(
-        "Red-line events", len(view.red_lines), help="agencies whose tier a red line capped"
+        "Red-line events",
+        len(view.red_lines),
+        help="agencies that tripped a red line; it caps their tier whatever the score",
     )
     left, right = st.columns([1, 2])
     left.subheader("Tiers")
+    colours = components.tier_colours(ctx.framework)
     left.plotly_chart(
-        px.bar(
-            view.tiers,
-            x="tier",
-            y="agencies",
-            color="tier",
-            color_discrete_map=components.tier_colours(ctx.framework),
-            hover_data=["label"],
-        ).update_layout(showlegend=False, height=300, margin={"t": 10}),
+        go.Figure(
+            go.Bar(
+                x=view.tiers["tier"],
+                y=view.tiers["agencies"],
+                marker_color=[colours[t] for t in view.tiers["tier"]],
+                customdata=view.tiers["label"],
+                hovertemplate="%{customdata}: %{y} agencies<extra></extra>",
+            )
+        ).update_layout(
+            height=300,
+            margin={"t": 10},
+            xaxis={"title": "tier", "type": "category"},
+            yaxis={"title": "agencies"},
+        ),
         key="tiers",
     )
     with right:
         st.subheader("Red-line events")
         if view.red_lines.empty:
-            st.success("No agency's tier was capped by a red line.")
+            st.success("No agency tripped a red line.")
         else:
-            st.dataframe(view.red_lines, hide_index=True)
+            st.dataframe(
+                view.red_lines,
+                hide_index=True,
+                column_config={
+                    "agency_code": None,
+                    "agency_name": "agency",
+                    "red_lines": "red line",
+                    "tier_by_score": "tier by score",
+                    "tier": "tier given",
+                },
+            )
     blocks = (
         ("Top five", view.top),
         ("Bottom five", view.bottom),
