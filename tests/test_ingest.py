@@ -352,8 +352,11 @@ def _wide_upload(rows: int, fields: int) -> tuple[Framework, pd.DataFrame, pd.Da
     table = pd.DataFrame({"agency_code": codes, "period": np.tile(MONTHS_2025, agencies)})
     stored = pd.DataFrame({"agency_code": codes, "period": np.tile(MONTHS_2024, agencies)})
     for i in range(fields):
-        table[f"f{i}"] = rng.integers(0, 100_000, len(table)).astype(str)
-        stored[f"f{i}"] = rng.integers(0, 100_000, len(table)).astype(float)
+        level = np.repeat(rng.lognormal(10, 1, agencies), 12)
+        stored[f"f{i}"] = np.round(level * rng.uniform(0.7, 1.3, len(codes)))
+        now = np.round(level * rng.uniform(0.7, 1.3, len(codes)))
+        now[rng.choice(len(codes), 20, replace=False)] *= 50
+        table[f"f{i}"] = [f"{v:,.0f}" for v in now]
     return fw, table, stored, dict.fromkeys(codes, "bank")
 
 

@@ -162,15 +162,18 @@ def _table(rows: Iterable[list[str]], name: str, max_rows: int, kind: str) -> pd
     if problems:
         raise UploadError(name, problems)
     width = len(header)
+    columns = list(zip(*(r[:width] + [""] * (width - len(r)) for r in body), strict=True))
+    index = pd.Index(numbers, dtype="int64", name=ROW_INDEX)
     frame = pd.DataFrame(
-        [r[:width] + [""] * (width - len(r)) for r in body],
-        columns=header,
-        index=pd.Index(numbers, dtype="int64", name=ROW_INDEX),
-        dtype=str,
+        {
+            heading: pd.Series(
+                [c.strip() or None for c in columns[i]] if columns else [], index=index, dtype=str
+            )
+            for i, heading in enumerate(header)
+            if heading
+        },
+        index=index,
     )
-    unnamed = [i for i, h in enumerate(header) if not h]
-    frame = frame.drop(columns=frame.columns[unnamed]) if unnamed else frame
-    frame = frame.apply(lambda col: col.str.strip()).replace("", None)
     frame.attrs[HEADER_ROW] = header_row
     return frame
 

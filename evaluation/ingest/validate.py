@@ -29,6 +29,7 @@ _PERIOD_FORMS = (
 _DATE_FORM = re.compile(
     r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
+_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 JUMP_FACTOR = 10.0
 
 
@@ -115,15 +116,23 @@ def parse_numbers(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, 
     Thousands separators, spaces and full-width digits are accepted; `45%` is 0.45 where
     `percent_allowed`.
     """
-    text = cells.fillna("").astype(str).str.normalize("NFKC").str.strip()
-    text = text.str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
-    empty = (text == "").to_numpy()
+    text = cells.fillna("").astype(str)
+    # NFKC is slow per cell; only cells with a non-ASCII character (full-width digits) need it.
+    wide = text.str.contains(r"[^\x00-\x7f]", regex=True).to_numpy(dtype=bool)
+    if wide.any():
+        text = text.where(~wide, text.str.normalize("NFKC"))
+    text = text.str.replace(r"[, \t\r\n]", "", regex=True)
+    empty = (text == "").to_numpy(dtype=bool)
     scale = np.ones(len(text))
     if percent_allowed:
-        percent = text.str.endswith("%").to_numpy()
+        percent = text.str.endswith("%").to_numpy(dtype=bool)
         text = text.str.removesuffix("%")
         scale = np.where(percent, 0.01, 1.0)
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    text = text.mask(empty)
+    if text.str.fullmatch(_DECIMAL).fillna(True).all():
+        values = text.astype("float64").to_numpy()
+    else:
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~empty & ~np.isfinite(values)
     return np.where(bad | empty, np.nan, values * scale), bad
 
