@@ -3,11 +3,13 @@
     python benchmarks/bench_uncertainty.py [--repeat 3]
 
 Cases: 10,000 weight samples on 1,000 synthetic agencies x 20 indicators (the framework of
-bench_evaluate.py: four normalisation methods, red lines, an A quota), and 10,000 samples on the
-Y-city demo (30 agencies, 18 indicators, one month). Each run draws the weights, scores, ranks
-and tiers every sample and summarises per agency. The loop baseline calls `evaluate` once per
-sample with the weights swapped into the framework; it is timed on a few samples and scaled.
-Peak memory is what numpy allocates during one run (tracemalloc).
+bench_evaluate.py: four normalisation methods, red lines, an A quota); the same with each
+indicator's normalisation also drawn from (as written, minmax, rank); and 10,000 samples on the
+Y-city demo (30 agencies, 18 indicators, one month). Each run draws the weights (and
+normalisations), scores, ranks and tiers every sample and summarises per agency. The loop
+baseline calls `evaluate` once per sample with the weights (and normalisations) swapped into the
+framework; it is timed on a few samples and scaled. Peak memory is what numpy allocates during
+one run (tracemalloc).
 """
 
 from __future__ import annotations
@@ -33,27 +35,43 @@ from bench_evaluate import synthetic_data, synthetic_framework  # noqa: E402
 
 from evaluation import evaluate, load_framework  # noqa: E402
 from evaluation.framework import Framework  # noqa: E402
-from evaluation.uncertainty import model_of, uncertainty  # noqa: E402
+from evaluation.uncertainty import draws, model_of, uncertainty  # noqa: E402
 
 SAMPLES = 10_000
 
 
-def with_weights(framework: Framework, ind: np.ndarray, dim: np.ndarray) -> Framework:
-    """The framework with these weights (no file round trip: the loop's fairest form)."""
+def with_weights(
+    framework: Framework, ind: np.ndarray, dim: np.ndarray, methods: list[str] | None = None
+) -> Framework:
+    """The framework with these weights and, when given, indicator j normalised by methods[j]
+    ("" = as written; goalposts only where set), without a file round trip: the loop's fairest
+    form."""
     dims, k = [], 0
     for d, dimension in enumerate(framework.dimensions):
         inds = []
         for indicator in dimension.indicators:
-            inds.append(replace(indicator, weight=float(ind[k])))
+            norm = indicator.normalise
+            method = methods[k] if methods else ""
+            if method and (method != "goalposts" or None not in (norm.worst, norm.best)):
+                norm = replace(norm, method=method)
+            inds.append(replace(indicator, weight=float(ind[k]), normalise=norm))
             k += 1
         dims.append(replace(dimension, weight=float(dim[d]), indicators=tuple(inds)))
     return replace(framework, dimensions=tuple(dims))
 
 
-def case(name: str, framework: Framework, figures, agencies, period: str, repeat: int) -> None:  # type: ignore[no-untyped-def]
+def case(  # type: ignore[no-untyped-def]
+    name: str,
+    framework: Framework,
+    figures,
+    agencies,
+    period: str,
+    repeat: int,
+    methods: tuple[str, ...] = (),
+) -> None:
     """Print the vectorised time, its peak memory, and the loop's estimated time."""
     evaluation = evaluate(framework, figures, agencies, period)
-    model = model_of(evaluation)
+    model = model_of(evaluation, methods)
     uncertainty(model, 100, 0.25, 1)  # warm-up
     times = []
     for run in range(repeat):
@@ -64,24 +82,24 @@ def case(name: str, framework: Framework, figures, agencies, period: str, repeat
     uncertainty(model, SAMPLES, 0.25, 99)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    rng = np.random.default_rng(0)
     loops = 20
+    ind, dim, choice = draws(model, loops, 0.25, 0)
     start = time.perf_counter()
-    for _ in range(loops):
-        ind = model.ind_weights * (1 + rng.uniform(-0.25, 0.25, model.ind_weights.size))
-        dim = model.dim_weights * (1 + rng.uniform(-0.25, 0.25, model.dim_weights.size))
-        evaluate(with_weights(framework, ind, dim), figures, agencies, period)
+    for k in range(loops):
+        drawn = None if choice is None else [model.methods[m] for m in choice[k]]
+        evaluate(with_weights(framework, ind[k], dim[k], drawn), figures, agencies, period)
     per_sample = (time.perf_counter() - start) / loops
     vectorised = statistics.median(times)
     looped = per_sample * SAMPLES
     print(
         f"| {name} | {vectorised:.3f} s | {peak / 2**20:.0f} MB | {per_sample * 1000:.1f} ms "
-        f"(≈ {looped:.0f} s for {SAMPLES:,}) | {looped / vectorised:.0f}x |"
+        f"(≈ {looped:.0f} s for {SAMPLES:,}) | {looped / vectorised:.0f}x |",
+        flush=True,
     )
 
 
 def main() -> None:
-    """Both cases as a Markdown table."""
+    """Every case as a Markdown table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -94,6 +112,15 @@ def main() -> None:
     framework = synthetic_framework()
     figures, agencies = synthetic_data(framework, 1_000, 2)
     case("1,000 agencies x 20 indicators", framework, figures, agencies, "2026-10", args.repeat)
+    case(
+        "1,000 agencies x 20 indicators, normalisations drawn (as written, minmax, rank)",
+        framework,
+        figures,
+        agencies,
+        "2026-10",
+        args.repeat,
+        ("minmax", "rank"),
+    )
     demo = load_framework(ROOT / "indicators.yaml")
     case(
         "Y-city demo, 30 agencies x 18 indicators",

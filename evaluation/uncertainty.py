@@ -193,7 +193,9 @@ def overall_batch(
     stacked = [
         (
             np.ascontiguousarray(level[:, :, cols].transpose(0, 2, 1).reshape(-1, agencies)),
-            np.ascontiguousarray(present[:, :, cols].transpose(0, 2, 1).reshape(-1, agencies)),
+            np.ascontiguousarray(
+                present[:, :, cols].transpose(0, 2, 1).reshape(-1, agencies), dtype=float
+            ),
         )
         for cols in columns
     ]
