@@ -20,6 +20,7 @@ from evaluation.ingest.template import template_xlsx
 from evaluation.ingest.validate import (
     Checked,
     check_upload,
+    comparison_months,
     format_number,
     parse_month,
     parse_numbers,
@@ -405,4 +406,18 @@ def test_a_percent_sign_is_accepted_only_in_a_ratio_field() -> None:
     assert result.figures.loc[0, "share_on_time"] == pytest.approx(0.45)
     assert messages(result) == [
         'row 2, cases: expected a number, got "5%"; a percent sign is allowed only for ratio fields'
+    ]
+
+
+def test_the_months_whose_stored_figures_validation_needs(framework: Framework) -> None:
+    assert comparison_months(framework, read_table(UPLOADS / "blank_lines.csv")) == [
+        "2026-07",
+        "2026-08",
+        "2026-09",
+    ]
+    chinese = read_table(UPLOADS / "bom_chinese_headers.csv")
+    assert comparison_months(framework, chinese) == ["2026-08", "2026-09"]
+    assert comparison_months(framework, pd.DataFrame({"period": ["2026-01", "bad"]})) == [
+        "2025-12",
+        "2026-01",
     ]

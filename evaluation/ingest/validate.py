@@ -137,6 +137,18 @@ def parse_numbers(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, 
     return np.where(bad | empty, np.nan, values * scale), bad
 
 
+def comparison_months(framework: Framework, table: pd.DataFrame) -> list[str]:
+    """The months of a table's period column and the month before each: the stored figures
+    `check_upload` needs as `previous`."""
+    names = header_map(framework)
+    columns = [c for c in table.columns if names.get(_key(c)) == "period"]
+    if not columns:
+        return []
+    months = {parse_month(p) for p in table[columns[0]].dropna().astype(str).unique()}
+    found = np.array(sorted(m for m in months if m is not None), dtype=object)
+    return sorted({*found.tolist(), *_previous_months(found).tolist()})
+
+
 def _row_numbers(table: pd.DataFrame) -> np.ndarray:
     """File row numbers: the reader's `row` index, else 2, 3, ... in order."""
     if table.index.name == ROW_INDEX and pd.api.types.is_integer_dtype(table.index):
