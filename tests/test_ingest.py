@@ -334,8 +334,8 @@ def test_jumps_inside_one_file_are_warnings_too(framework: Framework) -> None:
 
 
 def _wide_upload(rows: int, fields: int) -> tuple[Framework, pd.DataFrame, pd.DataFrame, dict]:
-    """A framework of `fields` count fields, a text table of `rows` rows and last year's
-    figures for the same agencies."""
+    """A framework of `fields` count fields, a text table of `rows` rows and stored figures
+    for the month before each row."""
     names = "".join(f"  f{i}: {{label: Field {i}, unit: count}}\n" for i in range(fields))
     indicators = "".join(
         f"      - {{id: i{i}, label: I{i}, numerator: f{i}, denominator: f{(i + 1) % fields}, "
@@ -351,7 +351,7 @@ def _wide_upload(rows: int, fields: int) -> tuple[Framework, pd.DataFrame, pd.Da
     agencies = rows // 12
     codes = np.repeat([f"B{i:04d}" for i in range(agencies)], 12)
     table = pd.DataFrame({"agency_code": codes, "period": np.tile(MONTHS_2025, agencies)})
-    stored = pd.DataFrame({"agency_code": codes, "period": np.tile(MONTHS_2024, agencies)})
+    stored = pd.DataFrame({"agency_code": codes, "period": np.tile(MONTHS_BEFORE, agencies)})
     for i in range(fields):
         level = np.repeat(rng.lognormal(10, 1, agencies), 12)
         stored[f"f{i}"] = np.round(level * rng.uniform(0.7, 1.3, len(codes)))
@@ -362,7 +362,7 @@ def _wide_upload(rows: int, fields: int) -> tuple[Framework, pd.DataFrame, pd.Da
 
 
 MONTHS_2025 = [f"2025-{m:02d}" for m in range(1, 13)]
-MONTHS_2024 = [f"2024-{m:02d}" for m in range(1, 13)]
+MONTHS_BEFORE = ["2024-12", *MONTHS_2025[:-1]]
 
 
 def test_validating_ten_thousand_rows_with_warnings_is_fast() -> None:
