@@ -525,12 +525,17 @@ def league_table(viewer: Viewer, evaluation: Evaluation, types: list[str] | None
     return table.sort_values(["rank", "agency_name"])[columns].reset_index(drop=True)
 
 
+# An agency user sees a median of its peers only when at least this many other agencies of its
+# type have a value, so that no median can be traced back to one known agency's score.
+PEER_GROUP_MINIMUM = 5
+
+
 @dataclass(frozen=True)
 class Profile:
     """One agency's result for a period, how it got there and how it has moved."""
 
     explanation: Explanation
-    dimensions: pd.DataFrame  # dimension, label, score, type_median
+    dimensions: pd.DataFrame  # dimension, label, label_zh, score, type_median
     indicators: pd.DataFrame  # indicator, dimension, status, value, score, weight, contribution,
     # peer_median
     timeline: pd.DataFrame  # period, score, rank, tier
@@ -553,14 +558,24 @@ def agency_profile(
     explanation = evaluation.explain(code)
     table = evaluation.table
     peers = table[table["agency_type"] == explanation.agency_type]
+    if not viewer.sees_everything:
+        peers = peers[peers["agency_code"] != code]
     framework = evaluation.framework
+
+    def peer_median(column: str) -> float:
+        values = peers[column].dropna()
+        if not viewer.sees_everything and len(values) < PEER_GROUP_MINIMUM:
+            return float("nan")
+        return float(values.median()) if len(values) else float("nan")
+
     dimensions = pd.DataFrame(
         [
             {
                 "dimension": d.id,
                 "label": d.label,
+                "label_zh": d.label_zh,
                 "score": explanation.dimensions.get(d.id),
-                "type_median": peers[f"dim.{d.id}"].median(),
+                "type_median": peer_median(f"dim.{d.id}"),
             }
             for d in framework.dimensions
         ]
@@ -575,7 +590,7 @@ def agency_profile(
                 "score": line.score,
                 "weight": line.effective_weight,
                 "contribution": line.contribution,
-                "peer_median": peers[f"ind.{line.indicator_id}"].median(),
+                "peer_median": peer_median(f"ind.{line.indicator_id}"),
             }
             for line in explanation.indicators
         ]

@@ -322,3 +322,37 @@ def test_an_agency_taken_out_is_not_scored(store: Engine) -> None:
     services.set_agency_active(ADMIN, store, "BK02", True)
     evaluator = services.make_evaluator(framework, services.load_dataset(store))
     assert evaluator is not None and len(evaluator.evaluate("2026-10").table) == 30
+
+
+def test_an_agency_user_sees_no_peer_median_that_gives_away_a_peer(store: Engine) -> None:
+    framework = load_framework(ROOT / "indicators.yaml")
+    data = services.load_dataset(store)
+    evaluator = services.make_evaluator(framework, data)
+    assert evaluator is not None
+    evaluation = evaluator.evaluate("2026-10")
+    timeline = services.timeline(evaluator, data.months)
+    table = evaluation.table.set_index("agency_code")
+    small = table.loc["ED01", "agency_type"]
+    assert (table["agency_type"] == small).sum() <= services.PEER_GROUP_MINIMUM
+    services.create_user(store, ADMIN, "edu1", "agency", PASSWORD, agency="ED01")
+    mine = services.agency_profile(
+        Viewer("edu1", "agency", "ED01"), data, evaluation, timeline, "ED01", NOW
+    )
+    assert mine.indicators["peer_median"].isna().all()
+    assert mine.dimensions["type_median"].isna().all()
+    seen = services.agency_profile(COORDINATOR, data, evaluation, timeline, "ED01", NOW)
+    assert seen.dimensions["type_median"].notna().any()  # coordinators see every agency anyway
+    # A type with enough other agencies gets medians of the others, without the agency itself.
+    counts = table["agency_type"].value_counts()
+    big = counts[counts > services.PEER_GROUP_MINIMUM].index[0]
+    code = table.index[table["agency_type"] == big][0]
+    services.create_user(store, ADMIN, "big1", "agency", PASSWORD, agency=code)
+    theirs = services.agency_profile(
+        Viewer("big1", "agency", code), data, evaluation, timeline, code, NOW
+    )
+    others = table[(table["agency_type"] == big) & (table.index != code)]
+    dims = theirs.dimensions.set_index("dimension")["type_median"]
+    for dim in framework.dimensions:
+        expected = others[f"dim.{dim.id}"].dropna()
+        if len(expected) >= services.PEER_GROUP_MINIMUM:
+            assert dims[dim.id] == pytest.approx(expected.median())

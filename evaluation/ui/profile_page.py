@@ -14,16 +14,22 @@ from evaluation.framework import Framework
 from evaluation.ui import cache, components, state
 
 
-def _radar(profile: services.Profile) -> go.Figure:
-    """Dimension scores against the median of agencies of the same type."""
+def _radar(framework: Framework, profile: services.Profile) -> go.Figure:
+    """Dimension scores against the median of agencies of the same type (when shown)."""
     dims = profile.dimensions.dropna(subset=["score"])
-    labels = list(dims["label"]) + list(dims["label"][:1])
+    labels = [f"{a}<br>{b}" for a, b in zip(dims["label"], dims["label_zh"], strict=True)]
     figure = go.Figure()
     for column, name in (("type_median", "type median"), ("score", "this agency")):
+        if dims[column].isna().all():
+            continue
         values = list(dims[column]) + list(dims[column][:1])
-        figure.add_trace(go.Scatterpolar(r=values, theta=labels, name=name, fill="toself"))
+        figure.add_trace(
+            go.Scatterpolar(r=values, theta=labels + labels[:1], name=name, fill="toself")
+        )
     figure.update_layout(
-        polar={"radialaxis": {"range": [0, 100]}}, height=360, margin={"t": 30, "b": 30}
+        polar={"radialaxis": {"range": [0, framework.scale]}},
+        height=360,
+        margin={"t": 30, "b": 30},
     )
     return figure
 
@@ -110,7 +116,12 @@ def render() -> None:
         st.warning(flag, icon=":material/flag:")
     left, right = st.columns(2)
     left.subheader("Dimensions")
-    left.plotly_chart(_radar(profile), key="radar")
+    left.plotly_chart(_radar(ctx.framework, profile), key="radar")
+    if not ctx.viewer.sees_everything:
+        left.caption(
+            f"Type medians are shown only where at least {services.PEER_GROUP_MINIMUM} other "
+            "agencies of your type have a score, so that no median points at one agency."
+        )
     right.subheader("Over time")
     right.plotly_chart(_over_time(ctx.framework, profile), key="timeline")
     st.subheader("Indicators")
