@@ -32,7 +32,13 @@ from evaluation.framework import Framework, load_framework, parse_framework
 from evaluation.headline import headline_figures
 from evaluation.ingest.readers import read_table_bytes
 from evaluation.ingest.template import template_xlsx
-from evaluation.ingest.validate import Checked, check_upload, parse_month
+from evaluation.ingest.validate import (
+    Checked,
+    check_upload,
+    comparison_months,
+    parse_month,
+    row_numbers,
+)
 from evaluation.periods import parse_period
 from evaluation.settings import setting
 from evaluation.storage import accounts as account_store
@@ -125,7 +131,7 @@ def _check_file(
     table = read_table_bytes(raw, name)
     known = repository.agencies(engine)
     types = dict(zip(known["code"], known["type"], strict=True))
-    current = repository.current_figures(engine)
+    current = repository.current_figures(engine, months=comparison_months(framework, table))
     allowed = {as_agency} if as_agency else None
     checked = check_upload(framework, table, types, today, allowed, current)
     # Warnings compare with stored figures; a refused row (say, another agency's) gets none.
@@ -302,10 +308,10 @@ def preview_upload(
 ) -> Preview:
     """Validate a file and list, figure by figure, what it changes against the current data."""
     checked, current, table = _check_file(engine, framework, raw, name, as_agency, today)
-    return Preview(checked, _changes(checked, current), table)
+    return Preview(checked, _changes(checked, current, row_numbers(table)), table)
 
 
-def _changes(checked: Checked, current: pd.DataFrame) -> pd.DataFrame:
+def _changes(checked: Checked, current: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """Figure by figure, what storing the checked rows changes (new, changed or removed).
 
     Only rows without errors are compared, so a refused row never shows stored figures. Fields
@@ -314,7 +320,7 @@ def _changes(checked: Checked, current: pd.DataFrame) -> pd.DataFrame:
     """
     columns = ["agency_code", "period", "field", "current", "new", "change"]
     refused = {issue.row for issue in checked.errors}
-    figures = checked.figures[[row + 2 not in refused for row in range(len(checked.figures))]]
+    figures = checked.figures[[int(row) not in refused for row in rows]]
     given = [
         c
         for c in figures.columns

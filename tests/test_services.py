@@ -201,11 +201,12 @@ def test_a_refused_row_never_shows_another_agencys_stored_figures(
     services.load_demo(engine, framework, TODAY)
     stored = repository.current_figures(engine).set_index(["agency_code", "period"])
     theirs = stored.loc[("BK03", "2026-08"), "loss_reported"]
-    raw = b"agency_code,period,loss_reported\nBK01,2026-09,1\nBK03,2026-09,1\n"
+    raw = b"agency_code,period,loss_reported\n\nBK03,2026-09,1\n\nBK01,2026-09,1\n"
     preview = services.upload_preview(
         Viewer("bank1", "agency", "BK01"), engine, framework, raw, "f.csv", None, TODAY
     )
     assert not preview.checked.ok
+    assert {e.row for e in preview.checked.errors} == {3}  # rows as the file numbers them
     assert set(preview.changes["agency_code"]) == {"BK01"}
     shown = " ".join(str(i) for i in (*preview.checked.errors, *preview.checked.warnings))
     assert "BK03" in shown  # the refusal names the agency ...

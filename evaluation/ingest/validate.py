@@ -149,7 +149,7 @@ def comparison_months(framework: Framework, table: pd.DataFrame) -> list[str]:
     return sorted({*found.tolist(), *_previous_months(found).tolist()})
 
 
-def _row_numbers(table: pd.DataFrame) -> np.ndarray:
+def row_numbers(table: pd.DataFrame) -> np.ndarray:
     """File row numbers: the reader's `row` index, else 2, 3, ... in order."""
     if table.index.name == ROW_INDEX and pd.api.types.is_integer_dtype(table.index):
         return table.index.to_numpy(dtype=np.int64)
@@ -199,7 +199,7 @@ def check_upload(
     if errors and not {"agency_code", "period"} <= set(mapping.values()):
         return Checked(empty, tuple(errors))
     by_field = {v: k for k, v in mapping.items()}
-    rows = _row_numbers(table)
+    rows = row_numbers(table)
     codes = table[by_field["agency_code"]].fillna("").astype(str).str.strip().to_numpy(object)
     raw_periods = table[by_field["period"]].fillna("").astype(str).str.strip()
     month_of = {p: parse_month(p) for p in raw_periods.unique()}

@@ -9,7 +9,7 @@ import streamlit as st
 
 from evaluation import services
 from evaluation.errors import EvaluationError, UploadError
-from evaluation.ingest.validate import Issue
+from evaluation.ingest.validate import Issue, row_numbers
 from evaluation.ui import components, state
 
 ERROR_CELL = "background-color: #f8d7da; color: #842029; font-weight: 600"
@@ -19,8 +19,7 @@ WARNING_CELL = "background-color: #fff3cd"
 def _highlighted(table: pd.DataFrame, errors: tuple[Issue, ...], warnings: tuple[Issue, ...]):  # type: ignore[no-untyped-def]
     """The file as read, with rows numbered as in Excel and problem cells coloured."""
     shown = table.fillna("")
-    shown.index = pd.RangeIndex(2, len(shown) + 2)
-    shown.index.name = "row"
+    shown.index = pd.Index(row_numbers(table), name="row")
     styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
     for issues, css in ((warnings, WARNING_CELL), (errors, ERROR_CELL)):
         for issue in issues:
