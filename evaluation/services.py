@@ -803,6 +803,29 @@ def agency_submissions(viewer: Viewer, dataset: Dataset, code: str) -> pd.DataFr
     return subs[subs["agency_code"] == code].sort_values("id", ascending=False)
 
 
+def restore_version(viewer: Viewer, engine: Engine, submission_id: int) -> int:
+    """Make an earlier version current again as this viewer: whoever may upload for the agency."""
+    code = repository.submission_agency(engine, submission_id)
+    if code is None:
+        raise InputError(f"there is no submission with id {submission_id}")
+    require(viewer.may_upload_for(code), viewer, f"restore figures of agency {code}")
+    return repository.restore(engine, submission_id, viewer.name)
+
+
+def publication_check(
+    viewer: Viewer, engine: Engine, framework: Framework, period: str
+) -> Comparison | None:
+    """Today's evaluation of a period against its publication (coordinators and admins)."""
+    require(viewer.sees_everything, viewer, "compare drafts with publications")
+    return compare_with_published(engine, framework, period)
+
+
+def publications(viewer: Viewer, engine: Engine) -> pd.DataFrame:
+    """Every publication, newest first (coordinators and admins)."""
+    require(viewer.sees_everything, viewer, "list the publications")
+    return published_list(engine)
+
+
 def publish_period(viewer: Viewer, engine: Engine, framework: Framework, period: str) -> int:
     """Publish a period as this viewer (coordinators and admins only)."""
     require(viewer.sees_everything, viewer, "publish evaluations")

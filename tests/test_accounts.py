@@ -179,6 +179,11 @@ def test_each_service_refuses_what_an_agency_user_may_not_do(store: Engine) -> N
             AGENCY, store, framework, raw, "good.csv", "BK02", TODAY
         ),
         "publish": lambda: services.publish_period(AGENCY, store, framework, "2026-10"),
+        "compare": lambda: services.publication_check(AGENCY, store, framework, "2026-10"),
+        "publications": lambda: services.publications(AGENCY, store),
+        "restore another's": lambda: services.restore_version(
+            AGENCY, store, int(repository.history(store, "BK02", "2026-09")["id"].iloc[-1])
+        ),
         "demo": lambda: services.setup_demo(AGENCY, store, framework, TODAY),
         "agencies": lambda: services.register_agencies_as(AGENCY, store, framework, b"", "a.csv"),
     }

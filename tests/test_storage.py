@@ -79,13 +79,15 @@ def test_fields_a_file_leaves_out_keep_their_values(engine: Engine) -> None:
 def test_restore_is_a_new_version(engine: Engine) -> None:
     repo.add_agencies(engine, AGENCIES)
     (first,) = upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 10.0}])
-    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 99.0}])
+    upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 99.0, "loss": 5.0}])
     new = repo.restore(engine, first, "carol")
     history = repo.history(engine, "BK01", "2026-10")
     assert list(history["version"]) == [3, 2, 1]
     assert history.loc[0, "restored_from"] == first and history.loc[0, "id"] == new
+    assert history.loc[0, "figures"] == history.loc[2, "figures"]  # an exact copy, nothing kept
     assert repo.current_figures(engine).loc[0, "frozen"] == 10.0
-    assert "restore" in set(repo.audit_log(engine)["action"])
+    log = repo.audit_log(engine)
+    assert list(log["action"])[-3:] == ["upload", "upload", "restore"]
 
 
 def test_unknown_agency_leaves_nothing_behind(engine: Engine) -> None:

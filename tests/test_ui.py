@@ -10,6 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from evaluation import services
+from evaluation.access import Viewer
+from evaluation.errors import PermissionDeniedError
+from evaluation.storage import repository
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -412,3 +415,26 @@ def test_invalid_weights_are_explained_not_applied(
     at.run()
     assert not at.exception
     assert any("not a valid framework" in e.value for e in at.error)
+
+
+def test_a_superseded_version_is_restored_from_the_profile(
+    demo_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = services.open_store(demo_copy)
+    before = repository.history(engine, "BK02", "2026-09")
+    assert list(before["status"]) == ["current", "superseded"]
+    at = page("profile", demo_copy, monkeypatch)
+    at.query_params["agency"] = "BK02"
+    at.run()
+    at.selectbox(key="restore_version").set_value(int(before.loc[1, "id"])).run()
+    at.button(key="restore").click().run()
+    assert not at.exception
+    assert any("Restored 2026-09 version 1" in s.value for s in at.success)
+    after = repository.history(engine, "BK02", "2026-09")
+    assert list(after["version"]) == [3, 2, 1]
+    assert after.loc[0, "figures"] == before.loc[1, "figures"]
+    assert after.loc[0, "uploaded_by"] == "cora"
+    # An agency user may restore its own agency's versions only.
+    with pytest.raises(PermissionDeniedError):
+        services.restore_version(Viewer("bank1", "agency", "BK01"), engine, int(after.loc[1, "id"]))
+    engine.dispose()

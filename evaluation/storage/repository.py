@@ -35,6 +35,7 @@ class UploadMeta:
     sha256: str = ""
     note: str = ""
     on_behalf_of: str = ""
+    restored_from: int | None = None  # the submission a restore copies
 
 
 def add_agencies(engine: Engine, agencies: pd.DataFrame, synthetic: bool = False) -> int:
@@ -76,8 +77,12 @@ def commit_figures(
     figures: pd.DataFrame,
     meta: UploadMeta,
     uploaded_at: list[datetime] | None = None,
+    carry_over: bool = True,
 ) -> list[int]:
     """Store every row (agency_code, period, fields...) as a new current version, all or nothing.
+
+    With `carry_over`, fields the rows give no value for keep the superseded version's values
+    (see `_figure_texts`); without it each row is stored exactly as given (a restore).
 
     The previous current version of each agency-month becomes superseded. When a concurrent
     upload takes the same version number first, the whole transaction is retried on top of it,
@@ -86,7 +91,7 @@ def commit_figures(
     for attempt in range(RETRIES):
         try:
             with engine.begin() as conn:
-                return _commit(conn, figures, meta, uploaded_at)
+                return _commit(conn, figures, meta, uploaded_at, carry_over)
         except (IntegrityError, OperationalError) as exc:
             if attempt == RETRIES - 1:
                 raise StorageError(
@@ -97,7 +102,11 @@ def commit_figures(
 
 
 def _commit(
-    conn, figures: pd.DataFrame, meta: UploadMeta, uploaded_at: list[datetime] | None
+    conn,
+    figures: pd.DataFrame,
+    meta: UploadMeta,
+    uploaded_at: list[datetime] | None,
+    carry_over: bool,
 ) -> list[int]:
     """One attempt at storing an upload inside an open transaction."""
     ids = dict(conn.execute(select(Agency.code, Agency.id)).all())
@@ -143,17 +152,24 @@ def _commit(
             "source_file": meta.source_file,
             "sha256": meta.sha256,
             "note": meta.note,
+            "restored_from": meta.restored_from,
             "figures": text,
         }
         for k, ((a, p), text) in enumerate(
             zip(
                 keys,
-                _figure_texts(figures, [stored.get(key, (0, None))[1] for key in keys]),
+                _figure_texts(
+                    figures,
+                    [stored.get(key, (0, None))[1] if carry_over else None for key in keys],
+                ),
                 strict=True,
             )
         )
     ]
     new_ids = _insert_submissions(conn, rows)
+    if meta.restored_from is not None:
+        _audit(conn, meta.uploaded_by, "restore", {"from": meta.restored_from, "to": new_ids})
+        return new_ids
     _audit(
         conn,
         meta.uploaded_by,
@@ -247,6 +263,17 @@ def history(engine: Engine, agency_code: str, period: str) -> pd.DataFrame:
     )
 
 
+def submission_agency(engine: Engine, submission_id: int) -> str | None:
+    """The code of the agency a submission belongs to; None when there is no such submission."""
+    query = (
+        select(Agency.code)
+        .join(Submission, Submission.agency_id == Agency.id)
+        .where(Submission.id == submission_id)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
+
+
 def restore(engine: Engine, submission_id: int, actor: str) -> int:
     """Make an old version current again by copying it as a new version."""
     with engine.connect() as conn:
@@ -268,13 +295,10 @@ def restore(engine: Engine, submission_id: int, actor: str) -> int:
         source_file=old["source_file"],
         sha256=old["sha256"],
         note=f"restored version {old['version']}",
+        on_behalf_of=old["on_behalf_of"],
+        restored_from=submission_id,
     )
-    (new_id,) = commit_figures(engine, frame, meta)
-    with engine.begin() as conn:
-        conn.execute(
-            update(Submission).where(Submission.id == new_id).values(restored_from=submission_id)
-        )
-        _audit(conn, actor, "restore", {"from": submission_id, "to": new_id})
+    (new_id,) = commit_figures(engine, frame, meta, carry_over=False)
     return new_id
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
 from evaluation import services
+from evaluation.access import Viewer
 from evaluation.errors import EvaluationError
 from evaluation.framework import Framework
 from evaluation.ui import cache, components, state
@@ -146,3 +148,37 @@ def render() -> None:
         )
     st.subheader("Submission history")
     st.dataframe(profile.submissions, hide_index=True, column_config={"agency_code": None})
+    if ctx.viewer.may_upload_for(code):
+        _restore(ctx.viewer, profile.submissions)
+
+
+def _restore(viewer: Viewer, submissions: pd.DataFrame) -> None:
+    """Make a superseded version current again; the restore is itself a new version."""
+    if done := st.session_state.pop("restore_done", None):
+        st.success(done, icon=":material/check_circle:")
+    earlier = submissions[submissions["status"] == "superseded"]
+    if earlier.empty:
+        return
+    with st.expander("Restore an earlier version", icon=":material/history:"):
+        labels = {
+            int(r["id"]): f"{r['period']} version {r['version']}, uploaded by "
+            f"{r['uploaded_by']} on {str(r['uploaded_at'])[:16]} ({r['source_file']})"
+            for r in earlier.to_dict("records")
+        }
+        chosen = st.selectbox(
+            "Version", list(labels), format_func=labels.__getitem__, key="restore_version"
+        )
+        st.caption(
+            "The version's figures are stored again as a new current version; nothing is "
+            "deleted and the restore is recorded."
+        )
+        if st.button("Make this version current again", key="restore"):
+            try:
+                new_id = services.restore_version(viewer, state.engine(), int(chosen))
+            except EvaluationError as exc:
+                st.error(str(exc))
+                return
+            st.session_state["restore_done"] = (
+                f"Restored {labels[int(chosen)]} as submission {new_id}."
+            )
+            st.rerun()

@@ -17,7 +17,7 @@ def render() -> None:
     ctx, period, evaluation = view.ctx, view.period, view.evaluation
     status = services.publication_state(state.engine(), evaluation)
     st.caption(f"{period} · {status}")
-    comparison = services.compare_with_published(state.engine(), ctx.framework, period)
+    comparison = services.publication_check(ctx.viewer, state.engine(), ctx.framework, period)
     if comparison is None:
         st.info(f"{period} has never been published.")
     elif comparison.identical:
@@ -57,4 +57,6 @@ def render() -> None:
             st.toast(f"Published {period} as #{new_id}")
             st.rerun()
     st.subheader("Published")
-    st.dataframe(services.published_list(state.engine()), hide_index=True, key="published")
+    st.dataframe(
+        services.publications(ctx.viewer, state.engine()), hide_index=True, key="published"
+    )
