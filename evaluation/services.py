@@ -1203,6 +1203,17 @@ def replace_framework(
     return framework, backup
 
 
+def reload_framework(viewer: Viewer, engine: Engine, path: Path) -> FrameworkStatus:
+    """Read the framework file again at an administrator's request, and record who asked."""
+    require(viewer.role == "admin", viewer, "reload the framework file")
+    status = framework_status(path)
+    details: dict[str, object] = {"file": str(path), "valid": status.framework is not None}
+    if status.framework is not None:
+        details["fingerprint"] = status.framework.fingerprint
+    repository.record(engine, viewer.name, "framework.reload", details)
+    return status
+
+
 # -- weights workbench ------------------------------------------------------------------------
 def reweight(
     viewer: Viewer, framework: Framework, dimensions: dict[str, float], indicators: dict[str, float]
@@ -1222,25 +1233,29 @@ def uncertainty_analysis(
     viewer: Viewer,
     evaluation: Evaluation,
     samples: int,
-    noise: float,
+    noise: float | tuple[float, float],
     seed: int,
     methods: tuple[str, ...] = (),
 ) -> uncertainty.Uncertainty:
-    """Rank and tier distributions of a period under perturbed weights."""
+    """Rank and tier distributions of a period under perturbed weights (f per indicator and
+    dimension level when `noise` is a pair) and, with `methods`, drawn normalisations."""
     require(viewer.sees_everything, viewer, "run an uncertainty analysis")
-    if samples < 1 or not 0 <= noise < 1:
-        raise InputError(
-            f"expected at least 1 sample and a noise from 0 to below 1, got {samples} and {noise}"
-        )
     return uncertainty.uncertainty(uncertainty.model_of(evaluation, methods), samples, noise, seed)
 
 
 def sensitivity_analysis(
-    viewer: Viewer, evaluation: Evaluation, samples: int, noise: float, seed: int, bootstrap: int
+    viewer: Viewer,
+    evaluation: Evaluation,
+    samples: int,
+    noise: float | tuple[float, float],
+    seed: int,
+    bootstrap: int,
+    methods: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sobol indices of every weight and the leave-one-indicator-out table."""
+    """Sobol indices of every weight (and, with `methods`, every normalisation choice) and the
+    leave-one-indicator-out table."""
     require(viewer.sees_everything, viewer, "run a sensitivity analysis")
-    model = uncertainty.model_of(evaluation)
+    model = uncertainty.model_of(evaluation, methods)
     return (
         uncertainty.sobol(model, samples, noise, seed, bootstrap),
         uncertainty.leave_one_out(model),

@@ -50,7 +50,15 @@ def set_weights(text: str, dimensions: dict[str, float], indicators: dict[str, f
 def reweighted(
     framework: Framework, dimensions: dict[str, float], indicators: dict[str, float]
 ) -> Framework:
-    """The framework with new weights, validated like a file (FrameworkError on a bad set)."""
+    """The framework with new weights, validated like a file (FrameworkError on a bad set).
+
+    Weights equal to the framework's own give the framework itself, without rewriting the text.
+    """
+    same = all(dimensions.get(d.id, d.weight) == d.weight for d in framework.dimensions) and all(
+        indicators.get(i.id, i.weight) == i.weight for i in framework.indicators
+    )
+    if same:
+        return framework
     return parse_framework(set_weights(framework.text, dimensions, indicators), framework.source)
 
 

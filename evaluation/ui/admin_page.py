@@ -92,7 +92,8 @@ def _framework(ctx: state.Context) -> None:
     """Reload the file, or replace it with a validated new one (the old one is backed up)."""
     path = Path(setting("INDICATORS_FILE"))
     st.write(f"In force: `{path}` · fingerprint `{ctx.framework.short_fingerprint}`")
-    if st.button("Reload from disk", icon=":material/refresh:"):
+    if st.button("Reload from disk", icon=":material/refresh:", key="reload_framework"):
+        services.reload_framework(ctx.viewer, state.engine(), path)
         cache.framework_status.clear()
         cache.served_framework.clear()
         st.rerun()
@@ -100,13 +101,20 @@ def _framework(ctx: state.Context) -> None:
     if new is not None and st.button("Validate and replace", type="primary"):
         try:
             text = new.getvalue().decode("utf-8")
+        except UnicodeDecodeError:
+            st.error(
+                f"{new.name} is not UTF-8 text; save it as UTF-8 (the encoding of "
+                "indicators.yaml) and upload it again. Nothing was written."
+            )
+            return
+        try:
             framework, backup = services.replace_framework(
                 ctx.viewer, state.engine(), path, text, datetime.now(UTC)
             )
         except FrameworkError as exc:
             st.error(f"{new.name} is invalid; nothing was written.")
             st.code("\n".join(str(p) for p in exc.problems), language="text")
-        except (EvaluationError, UnicodeDecodeError) as exc:
+        except EvaluationError as exc:
             st.error(f"{new.name}: {exc}")
         else:
             st.success(

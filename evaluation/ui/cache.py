@@ -69,6 +69,17 @@ def timeline(url: str, version: str, framework: Framework) -> pd.DataFrame:
     return services.timeline(scorer, dataset(url, version).months)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=FRAMEWORK_KEY)
+def reweighted(
+    viewer: Viewer,
+    framework: Framework,
+    dimensions: tuple[tuple[str, float], ...],
+    indicators: tuple[tuple[str, float], ...],
+) -> Framework:
+    """The framework with other weights (the text rewritten and validated once per weight set)."""
+    return services.reweight(viewer, framework, dict(dimensions), dict(indicators))
+
+
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=FRAMEWORK_KEY)
 def overview(
     viewer: Viewer, url: str, version: str, framework: Framework, period: str, hour: datetime
@@ -87,11 +98,11 @@ def uncertainty(
     framework: Framework,
     period: str,
     samples: int,
-    noise: float,
+    noise: tuple[float, float],
     seed: int,
     methods: tuple[str, ...],
 ) -> pd.DataFrame:
-    """The uncertainty table of a period (coordinators only call this)."""
+    """The uncertainty table of a period under a framework (coordinators only call this)."""
     result = evaluation(url, version, framework, period)
     assert result is not None
     return services.uncertainty_analysis(viewer, result, samples, noise, seed, methods).table
@@ -105,11 +116,12 @@ def sensitivity(
     framework: Framework,
     period: str,
     samples: int,
-    noise: float,
+    noise: tuple[float, float],
     seed: int,
     bootstrap: int,
+    methods: tuple[str, ...],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sobol indices and the leave-one-out table of a period."""
+    """Sobol indices and the leave-one-out table of a period under a framework."""
     result = evaluation(url, version, framework, period)
     assert result is not None
-    return services.sensitivity_analysis(viewer, result, samples, noise, seed, bootstrap)
+    return services.sensitivity_analysis(viewer, result, samples, noise, seed, bootstrap, methods)

@@ -110,7 +110,9 @@ def render() -> None:
         with left:
             dims, inds = _editors(ctx.framework)
         try:
-            changed = services.reweight(ctx.viewer, ctx.framework, dims, inds)
+            changed = cache.reweighted(
+                ctx.viewer, ctx.framework, tuple(dims.items()), tuple(inds.items())
+            )
         except FrameworkError as exc:
             right.error("These weights are not a valid framework:")
             right.code("\n".join(str(p) for p in exc.problems), language="text")
@@ -148,7 +150,9 @@ def render() -> None:
                 on_click="ignore",
             )
             if ctx.viewer.role == "admin" and changed.fingerprint != ctx.framework.fingerprint:
-                if right.button("Write these weights to indicators.yaml", type="primary"):
+                if right.button(
+                    "Write these weights to indicators.yaml", type="primary", key="write_weights"
+                ):
                     try:
                         written, backup = services.replace_framework(
                             ctx.viewer,
@@ -178,58 +182,84 @@ def render() -> None:
                     "suggested_share": st.column_config.NumberColumn(format="percent"),
                 },
             )
+    analysed = changed or ctx.framework
+    if analysed is not ctx.framework and analysed.fingerprint != ctx.framework.fingerprint:
+        whose = f"the weights of the What-if tab (fingerprint `{analysed.short_fingerprint}`)"
+    else:
+        whose = f"the framework in force (fingerprint `{analysed.short_fingerprint}`)"
     with robustness:
-        a, b, c, d = st.columns(4)
-        samples = a.number_input("Samples", 100, 100_000, 10_000, step=1000, key="u_samples")
-        noise = b.number_input("Noise f", 0.0, 0.9, 0.25, step=0.05, key="u_noise")
-        seed = c.number_input("Seed", 0, 2**31 - 1, 20261125, key="u_seed")
-        methods = d.multiselect(
-            "Also draw normalisations", ["minmax", "rank", "zscore", "goalposts"], key="u_methods"
-        )
+        st.caption(f"Analysing {whose}.")
+        samples, noise, seed, methods = _settings("u", 10_000, (100, 100_000), 1000)
         with st.spinner(f"Scoring {samples:,} weight sets…"):
             result = cache.uncertainty(
                 ctx.viewer,
                 state.database_url(),
                 ctx.version,
-                ctx.framework,
+                analysed,
                 period,
-                int(samples),
-                float(noise),
-                int(seed),
-                tuple(methods),
+                samples,
+                noise,
+                seed,
+                methods,
             )
         shaky = result[~result["tier_robust"] & result["nominal_tier"].notna()]
         names = ", ".join(shaky["agency_name"]) or "none"
         st.caption(
-            f"Each weight × (1 + U(−{noise:g}, {noise:g})), {samples:,} samples, seed {seed}. "
+            f"Indicator weights × (1 + U(−{noise[0]:g}, {noise[0]:g})), dimension weights × "
+            f"(1 + U(−{noise[1]:g}, {noise[1]:g})), normalisations drawn from "
+            f"{', '.join(methods) or 'the framework only'}; {samples:,} samples, seed {seed}. "
             f"Tier not robust (nominal tier below 80 %): {names}."
         )
         st.dataframe(result, hide_index=True, key="uncertainty")
         left, right = st.columns(2)
         left.plotly_chart(_uncertainty_chart(result), key="u_ranks")
-        right.plotly_chart(_tier_bars(ctx.framework, result), key="u_tiers")
+        right.plotly_chart(_tier_bars(analysed, result), key="u_tiers")
     with sensitivity:
-        a, b, c = st.columns(3)
-        base = a.number_input("Base samples N", 64, 8192, 512, step=64, key="s_samples")
-        noise_s = b.number_input("Noise f", 0.01, 0.9, 0.25, step=0.05, key="s_noise")
-        boot = c.number_input("Bootstrap", 50, 2000, 200, step=50, key="s_boot")
+        st.caption(f"Analysing {whose}.")
+        base, noise_s, seed_s, methods_s = _settings("s", 512, (64, 8192), 64)
+        boot = st.number_input("Bootstrap resamples", 50, 2000, 200, step=50, key="s_boot")
+        wanted = (analysed.fingerprint, period, base, noise_s, seed_s, int(boot), methods_s)
         if st.button("Run the sensitivity analysis", key="s_run"):
-            with st.spinner("Saltelli design…"):
+            st.session_state["s_ran"] = wanted
+        if st.session_state.get("s_ran") == wanted:
+            inputs = len(analysed.indicators) * (2 if len(methods_s) > 0 else 1)
+            inputs += len(analysed.dimensions)
+            with st.spinner(f"Saltelli design: {base * (inputs + 2):,} weight sets…"):
                 indices, left_out = cache.sensitivity(
                     ctx.viewer,
                     state.database_url(),
                     ctx.version,
-                    ctx.framework,
+                    analysed,
                     period,
-                    int(base),
-                    float(noise_s),
-                    20261125,
+                    base,
+                    noise_s,
+                    seed_s,
                     int(boot),
+                    methods_s,
                 )
             st.caption(
-                "Sobol indices of each weight on the mean absolute rank change against today's "
-                "ranking, with 95 % bootstrap intervals."
+                "Sobol indices of each uncertain input on the mean absolute rank change against "
+                f"the nominal ranking, with 95 % bootstrap intervals; N = {base}, seed {seed_s}."
             )
             st.dataframe(indices, hide_index=True, key="sobol")
             st.subheader("Leaving one indicator out")
             st.dataframe(left_out, hide_index=True, key="loo")
+
+
+def _settings(
+    prefix: str, default: int, bounds: tuple[int, int], step: int
+) -> tuple[int, tuple[float, float], int, tuple[str, ...]]:
+    """Samples, noise per level, seed and normalisations to draw, for one analysis."""
+    a, b, c, d, e = st.columns(5)
+    label = "Samples" if prefix == "u" else "Base samples N"
+    samples = a.number_input(label, *bounds, default, step=step, key=f"{prefix}_samples")
+    f_ind = b.number_input("Noise f, indicators", 0.0, 0.9, 0.25, step=0.05, key=f"{prefix}_f")
+    f_dim = c.number_input("Noise f, dimensions", 0.0, 0.9, 0.25, step=0.05, key=f"{prefix}_fd")
+    seed = d.number_input("Seed", 0, 2**32 - 1, 20261125, key=f"{prefix}_seed")
+    methods = e.multiselect(
+        "Also draw normalisations",
+        ["minmax", "rank", "zscore", "goalposts"],
+        key=f"{prefix}_methods",
+        help="Each indicator's normalisation is drawn from its own method and these",
+    )
+    return int(samples), (float(f_ind), float(f_dim)), int(seed), tuple(methods)
