@@ -35,12 +35,26 @@ def set_weights(text: str, dimensions: dict[str, float], indicators: dict[str, f
             if ind.get("id") in indicators and "weight" in ind:
                 edits.append((*ind.lc.value("weight"), _format(indicators[ind["id"]])))
                 seen.add(f"indicator {ind['id']}")
+    places: dict[tuple[int, int], int] = {}
+    for line, column, _value in edits:
+        places[(line, column)] = places.get((line, column), 0) + 1
+    shared = sorted(line + 1 for (line, _c), count in places.items() if count > 1)
+    if shared:
+        raise InputError(
+            f"line {', '.join(map(str, shared))}: a weight there is shared through a YAML anchor "
+            "and alias (&name ... *name), so one weight cannot change alone; write the numbers "
+            "out in the framework file and try again"
+        )
     wanted = {f"dimension {k}" for k in dimensions} | {f"indicator {k}" for k in indicators}
     if wanted - seen:
         missing = ", ".join(sorted(wanted - seen))
         raise InputError(f"{missing}: not found with a weight in the framework file")
     for line, column, value in sorted(edits, reverse=True):
         match = _SCALAR.match(lines[line], column)
+        # `&name 3` defines an anchor (used nowhere else, see above): keep it, replace the number.
+        if match is not None and match.group().startswith("&"):
+            after = len(lines[line]) - len(lines[line][match.end() :].lstrip(" \t"))
+            match = _SCALAR.match(lines[line], after)
         if match is None:
             raise InputError(f"line {line + 1}: cannot find the weight to replace")
         lines[line] = lines[line][: match.start()] + value + lines[line][match.end() :]

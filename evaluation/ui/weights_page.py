@@ -117,6 +117,9 @@ def render() -> None:
             right.error("These weights are not a valid framework:")
             right.code("\n".join(str(p) for p in exc.problems), language="text")
             changed = None
+        except EvaluationError as exc:
+            right.error(str(exc))
+            changed = None
         if changed is not None:
             after = state.evaluation_of_framework(ctx, changed, period)
             table = compare(before, after)
