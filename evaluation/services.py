@@ -637,7 +637,10 @@ def indicator_detail(
     indicator = framework.indicator(indicator_id)
     names = evaluation.table.set_index("agency_code")["agency_name"]
     heat = evaluation.frame("scores").rename(index=names.to_dict())
-    heat.columns = [framework.indicator(i).label for i in heat.columns]
+    heat.columns = [
+        f"{framework.indicator(i).label}<br>{framework.indicator(i).label_zh}".removesuffix("<br>")
+        for i in heat.columns
+    ]
     table = evaluation.table
     applies = table["agency_type"].map(indicator.applies)
     values = pd.DataFrame(
@@ -726,6 +729,15 @@ def commit_upload(
         on_behalf_of=on_behalf,
     )
     return repository.commit_figures(engine, checked.figures, meta)
+
+
+def agencies_template(framework: Framework) -> bytes:
+    """A CSV to fill in with the city's agencies: the columns and one example row per type."""
+    rows = [
+        {"code": f"{t.id.upper()[:2]}01", "name": f"Example {t.label}", "name_zh": "", "type": t.id}
+        for t in framework.agency_types
+    ]
+    return pd.DataFrame(rows).to_csv(index=False).encode("utf-8-sig")
 
 
 def register_agencies(engine: Engine, framework: Framework, raw: bytes, name: str) -> int:

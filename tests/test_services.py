@@ -262,3 +262,17 @@ def test_overview_lists_every_red_line_event_and_no_quota_demotion(
     assert seen_demoted  # quota demotions exist in the demo under a 5 % quota, and are not listed
     assert seen_uncapped  # red lines on agencies already at or below the cap are listed
     engine.dispose()
+
+
+def test_the_agencies_template_registers_one_agency_per_type(
+    db_url: str, framework: Framework
+) -> None:
+    engine = services.open_store(db_url)
+    raw = services.agencies_template(framework)
+    admin = Viewer("ada", "admin")
+    added = services.register_agencies_as(admin, engine, framework, raw, "agencies.csv")
+    stored = repository.agencies(engine)
+    assert added == len(framework.type_ids()) == len(stored)
+    assert sorted(stored["type"]) == sorted(framework.type_ids())
+    assert stored["code"].is_unique
+    engine.dispose()

@@ -42,6 +42,13 @@ def render() -> None:
         "Upload a CSV or XLSX with the columns `code`, `name`, `name_zh` (optional) and "
         "`type` (one of: " + ", ".join(framework.type_ids()) + ")."
     )
+    own.download_button(
+        "Download an agencies template (CSV)",
+        services.agencies_template(framework),
+        file_name="agencies.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
     agencies = own.file_uploader("Agencies file", type=["csv", "xlsx"], key="agencies_file")
     if agencies is not None and own.button("Register these agencies"):
         try:
