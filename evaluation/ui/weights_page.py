@@ -132,7 +132,19 @@ def render() -> None:
                 table.assign(rank_move=table["rank_move"].map(components.format_change)),
                 hide_index=True,
                 key="whatif",
-                column_config={"agency_code": None, "tier_changed": "tier moves"},
+                column_config={
+                    "agency_code": None,
+                    "agency_name": "agency",
+                    "agency_type": "type",
+                    "rank_now": "rank now",
+                    "rank_new": "new rank",
+                    "rank_move": "move",
+                    "tier_now": "tier now",
+                    "tier_new": "new tier",
+                    "tier_changed": "tier moves",
+                    "score_now": st.column_config.NumberColumn("score now", format="%.1f"),
+                    "score_new": st.column_config.NumberColumn("new score", format="%.1f"),
+                },
             )
             with left:
                 st.caption("Effective shares with these weights (when every indicator applies)")
@@ -141,8 +153,10 @@ def render() -> None:
                     hide_index=True,
                     key="shares",
                     column_config={
-                        "of_dimension": st.column_config.NumberColumn(format="percent"),
-                        "of_total": st.column_config.NumberColumn(format="percent"),
+                        "of_dimension": st.column_config.NumberColumn(
+                            "of its dimension", format="percent"
+                        ),
+                        "of_total": st.column_config.NumberColumn("of the total", format="percent"),
                     },
                 )
             right.download_button(
