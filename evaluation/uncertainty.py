@@ -416,14 +416,16 @@ def uncertainty(
 def rank_quantiles(ranks: np.ndarray, quantiles: tuple[float, ...]) -> list[np.ndarray]:
     """Per column of integer ranks (K, A), the quantiles as np.quantile computes them ("linear"),
     from rank counts instead of a sort; NaN for columns that are all NaN."""
-    k, a = ranks.shape
-    present = ~np.isnan(ranks)
-    n = present.sum(axis=0)
-    values = np.where(present, ranks, 0).astype(np.int64)
-    # counts[j, r] = how often column j has rank r (0 holds the NaNs)
-    counts = np.zeros((a, a + 1), dtype=np.int64)
-    np.add.at(counts, (np.broadcast_to(np.arange(a), (k, a)), values), 1)
+    _k, a = ranks.shape
+    # counts[j, r] = how often column j has rank r (0 holds the NaNs), one bincount per block
+    counts = np.zeros(a * (a + 1), dtype=np.int64)
+    offset = np.arange(a) * (a + 1)
+    for rows in _blocks(len(ranks), 8 * a):
+        cells = np.nan_to_num(ranks[rows], nan=0.0).astype(np.int64) + offset
+        counts += np.bincount(cells.ravel(), minlength=counts.size)
+    counts = counts.reshape(a, a + 1)
     counts[:, 0] = 0
+    n = counts.sum(axis=1)
     cumulative = np.cumsum(counts, axis=1)
 
     def at(position: np.ndarray) -> np.ndarray:

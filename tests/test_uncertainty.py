@@ -20,6 +20,7 @@ from evaluation.uncertainty import (
     model_of,
     overall_batch,
     rank_batch,
+    rank_quantiles,
     sobol,
     tier_batch,
     uncertainty,
@@ -404,6 +405,19 @@ def test_cli_uncertainty_and_sensitivity(tmp_path: Path) -> None:
     assert "leave one indicator out" in sens.stderr
     bad = run_cli("uncertainty", *common, "--methods", "magic")
     assert bad.returncode == 2 and 'unknown normalisation "magic"' in bad.stderr
+
+
+def test_rank_quantiles_are_numpys_linear_quantiles() -> None:
+    rng = np.random.default_rng(4)
+    ranks = rng.integers(1, 41, (3001, 40)).astype(float)
+    ranks[:, 3] = np.nan  # never scored
+    ranks[::5, 7] = np.nan  # left out of some samples
+    ranks[:, 9] = 40.0
+    quantiles = (0.05, 0.5, 0.95)
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning, match="All-NaN"):
+        expected = [np.nanquantile(ranks, q, axis=0) for q in quantiles]
+    for got, want in zip(rank_quantiles(ranks, quantiles), expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
 
 
 def test_red_line_caps_hold_whatever_the_nominal_tier(evaluator: Evaluator) -> None:
