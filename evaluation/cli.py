@@ -161,21 +161,20 @@ def _check_settings(args: argparse.Namespace, bootstrap: int | None = None) -> N
         )
 
 
-def _with_figures(evaluation: Evaluation, source: str) -> Evaluation:
+def _with_figures(evaluation: Evaluation, source: str, verb: str) -> Evaluation:
     """The evaluation, refused when no agency has figures for the period."""
     flags = evaluation.table["flags"].fillna("").astype(str).str.split("; ")
     if flags.map(lambda items: "no_submission" in items).all():
         raise InputError(
-            f"no figures are stored for {evaluation.period.label} in {source}; nothing to "
-            "analyse or export"
+            f"no figures are stored for {evaluation.period.label} in {source}; nothing to {verb}"
         )
     return evaluation
 
 
 def _analysed(args: argparse.Namespace) -> Evaluation:
     """The evaluation of --period for an analysis, refused when the period has no figures."""
-    evaluation = _evaluation(args)
-    return _with_figures(evaluation, "the database" if args.figures is None else args.figures)
+    source = "the database" if args.figures is None else args.figures
+    return _with_figures(_evaluation(args), source, "analyse")
 
 
 def _with_settings(table: pd.DataFrame, settings: dict[str, int | float | str]) -> pd.DataFrame:
@@ -321,7 +320,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the ranked table of a period from the database as CSV or XLSX."""
     framework = load_framework(args.indicators)
     evaluation = services.stored_evaluation(services.open_store(), framework, args.period)
-    _with_figures(evaluation, "the database")
+    _with_figures(evaluation, "the database", "export")
     columns = score_columns(framework)
     data = to_xlsx(evaluation, columns) if args.format == "xlsx" else to_csv(evaluation, columns)
     out = Path(args.out or f"scores-{evaluation.period.label}.{args.format}")
