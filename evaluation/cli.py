@@ -75,14 +75,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     """Score a period (from files, or from the database) and write CSV or JSON."""
-    if args.figures is None:
-        framework = load_framework(args.indicators)
-        evaluation = services.stored_evaluation(services.open_store(), framework, args.period)
-    else:
-        if args.agencies is None:
-            raise InputError("--agencies is needed with --figures")
-        framework, figures, agencies = _inputs(args)
-        evaluation = evaluate(framework, figures, agencies, args.period)
+    source = "the database" if args.figures is None else args.figures
+    evaluation = _with_figures(_evaluation(args), source, "score")
+    framework = evaluation.framework
     if args.format == "json":
         text = json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2) + "\n"
     else:

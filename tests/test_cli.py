@@ -405,6 +405,10 @@ def test_export_refuses_a_month_without_figures_and_import_an_unknown_agency(
     err = capsys.readouterr().err
     assert "no figures are stored for 2030-01 in the database; nothing to export" in err
     assert not target.exists()
+    assert main(["score", "--period", "2030-01", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "no figures are stored for 2030-01 in the database; nothing to score" in err
+    assert not target.exists()
     good = str(ROOT / "tests" / "data" / "uploads" / "good.csv")
     assert main(["import", good, "--as-agency", "NOPE"]) == 2
     err = capsys.readouterr().err
