@@ -288,7 +288,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "which is not a known agency code"
             )
     ids = services.import_file(
-        engine, framework, Path(args.file), args.user, args.as_agency, date.today()
+        engine,
+        framework,
+        Path(args.file),
+        services.console_actor(engine, args.user),
+        args.as_agency,
+        date.today(),
     )
     print(f"stored {len(ids)} agency-month(s) from {Path(args.file).name}")
     return 0
@@ -296,7 +301,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Make an earlier version current again (as a new version)."""
-    new_id = services.restore(services.open_store(), args.submission_id, args.user)
+    engine = services.open_store()
+    new_id = services.restore(engine, args.submission_id, services.console_actor(engine, args.user))
     print(f"restored submission {args.submission_id} as new current submission {new_id}")
     return 0
 
@@ -331,7 +337,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     comparison = services.compare_with_published(engine, framework, args.period)
     if comparison is not None:
         print(describe_comparison(comparison))
-    published_id = services.publish(engine, framework, args.period, args.user)
+    published_id = services.publish(
+        engine, framework, args.period, services.console_actor(engine, args.user)
+    )
     print(
         f"published {args.period} as snapshot {published_id} with framework "
         f"{framework.short_fingerprint}"
@@ -413,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="validate a CSV/XLSX figures file and store it")
     imp.add_argument("file")
     imp.add_argument("--as-agency", help="refuse rows of any other agency")
-    imp.add_argument("--user", default="cli", help="recorded as the uploader")
+    imp.add_argument("--user", default=services.CONSOLE, help="an account recorded as the uploader")
     imp.add_argument("--indicators", default="indicators.yaml")
     imp.set_defaults(run=cmd_import)
     hist = sub.add_parser("history", help="every version of one agency-month")
@@ -422,7 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
     hist.set_defaults(run=cmd_history)
     restore = sub.add_parser("restore", help="make an earlier version current again")
     restore.add_argument("submission_id", type=int, help="an id shown by history")
-    restore.add_argument("--user", default="cli", help="recorded as the one who restored")
+    restore.add_argument(
+        "--user", default=services.CONSOLE, help="an account recorded as restoring"
+    )
     restore.set_defaults(run=cmd_restore)
     export = sub.add_parser("export", help="the ranked table of a period as CSV or XLSX")
     export.add_argument("period")
@@ -432,7 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=cmd_export)
     publish = sub.add_parser("publish", help="publish a period as an immutable snapshot")
     publish.add_argument("period")
-    publish.add_argument("--user", default="cli", help="recorded as the publisher")
+    publish.add_argument(
+        "--user", default=services.CONSOLE, help="an account recorded as the publisher"
+    )
     publish.add_argument("--indicators", default="indicators.yaml")
     publish.set_defaults(run=cmd_publish)
 

@@ -883,6 +883,20 @@ def _unknown_user_hash() -> str:
     return accounts.hash_password("never-a-password-of-anyone")
 
 
+def console_actor(engine: Engine, name: str) -> str:
+    """The name a console command records as its actor: `cli`, or an existing active account."""
+    name = name.strip()
+    if name == CONSOLE:
+        return name
+    account = account_store.user(engine, name)
+    if account is None or not account["active"]:
+        raise InputError(
+            f"--user: expected the username of an active account (or leave it out to record "
+            f'"{CONSOLE}"), got "{name}"'
+        )
+    return name
+
+
 def has_users(engine: Engine) -> bool:
     """True once the first account exists."""
     return account_store.count_users(engine) > 0

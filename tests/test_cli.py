@@ -416,3 +416,29 @@ def test_export_refuses_a_month_without_figures_and_import_an_unknown_agency(
     assert "BK01" not in err
     assert main(["export", "2026-10", "--out", str(target)]) == 0
     assert target.exists()
+
+
+def test_the_user_a_command_records_is_an_account_or_the_console(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from evaluation import services
+    from evaluation.storage import repository
+
+    framework = load_framework(ROOT / "indicators.yaml")
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, date(2026, 11, 25))
+    services.create_user(engine, None, "cora", "coordinator", "a long enough password")
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    good = str(ROOT / "tests" / "data" / "uploads" / "good.csv")
+    before = repository.current_figures(engine)
+    for name in ("ghost", ""):
+        assert main(["import", good, "--user", name]) == 2
+        assert "--user: expected the username of an active account" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(repository.current_figures(engine), before)
+    assert main(["import", good]) == 0
+    assert repository.history(engine, "BK01", "2026-09").loc[0, "uploaded_by"] == "console"
+    assert main(["publish", "2026-09", "--user", "cora"]) == 0
+    assert repository.published(engine, "2026-09").iloc[0]["published_by"] == "cora"
+    engine.dispose()
