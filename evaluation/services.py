@@ -157,7 +157,7 @@ def import_file(
         uploaded_by=actor,
         source_file=path.name,
         sha256=hashlib.sha256(raw).hexdigest(),
-        on_behalf_of=as_agency or "",
+        on_behalf_of=as_agency or repository.EACH_ROW_AGENCY,
     )
     return repository.commit_figures(engine, checked.figures, meta)
 
@@ -721,7 +721,8 @@ def commit_upload(
     checked, _current, _table = _check_file(engine, framework, raw, name, as_agency, today)
     if not checked.ok:
         raise UploadError(name, list(checked.errors))
-    on_behalf = as_agency if (as_agency and viewer.sees_everything) else ""
+    # A coordinator's upload is on behalf of the agency named, or of each row's agency.
+    on_behalf = (as_agency or repository.EACH_ROW_AGENCY) if viewer.sees_everything else ""
     meta = repository.UploadMeta(
         uploaded_by=viewer.name,
         source_file=name,

@@ -71,6 +71,12 @@ def test_import_as_agency_and_versions(db_url: str, framework: Framework) -> Non
     assert len(ids) == 2
     history = repository.history(engine, "BK01", "2026-09")
     assert history.loc[0, "uploaded_by"] == "coordinator" and history.loc[0, "version"] == 2
+    assert history.loc[0, "on_behalf_of"] == "BK01"  # a file of several agencies: each row's own
+    assert repository.history(engine, "BK02", "2026-09").loc[0, "on_behalf_of"] == "BK02"
+    raw = b"agency_code,period,loss_reported\nBK01,2026-09,1300000\n"
+    own = Viewer("bank1", "agency", "BK01")
+    services.commit_upload(engine, framework, raw, "own.csv", own, None, TODAY)
+    assert repository.history(engine, "BK01", "2026-09").loc[0, "on_behalf_of"] == ""
     assert len(history.loc[0, "sha256"]) == 64
     engine.dispose()
 

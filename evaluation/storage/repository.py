@@ -26,6 +26,10 @@ RETRIES = 5
 CHUNK = 1000
 
 
+# Recorded as each row's own agency: a coordinator's file covering several agencies.
+EACH_ROW_AGENCY = "*"
+
+
 @dataclass(frozen=True)
 class UploadMeta:
     """Who uploaded what: recorded on every submission made by one upload."""
@@ -34,7 +38,7 @@ class UploadMeta:
     source_file: str = ""
     sha256: str = ""
     note: str = ""
-    on_behalf_of: str = ""
+    on_behalf_of: str = ""  # an agency code, or EACH_ROW_AGENCY
     restored_from: int | None = None  # the submission a restore copies
 
 
@@ -147,7 +151,7 @@ def _commit(
             "version": latest.get((a, p), 0) + 1,
             "status": "current",
             "uploaded_by": meta.uploaded_by,
-            "on_behalf_of": meta.on_behalf_of,
+            "on_behalf_of": code if meta.on_behalf_of == EACH_ROW_AGENCY else meta.on_behalf_of,
             "uploaded_at": now if uploaded_at is None else uploaded_at[k],
             "source_file": meta.source_file,
             "sha256": meta.sha256,
@@ -155,9 +159,10 @@ def _commit(
             "restored_from": meta.restored_from,
             "figures": text,
         }
-        for k, ((a, p), text) in enumerate(
+        for k, ((a, p), code, text) in enumerate(
             zip(
                 keys,
+                figures["agency_code"],
                 _figure_texts(
                     figures,
                     [stored.get(key, (0, None))[1] if carry_over else None for key in keys],
