@@ -34,6 +34,7 @@ from evaluation.ingest.readers import read_table_bytes
 from evaluation.ingest.template import template_xlsx
 from evaluation.ingest.validate import (
     Checked,
+    Issue,
     check_upload,
     comparison_months,
     parse_month,
@@ -134,10 +135,52 @@ def _check_file(
     current = repository.current_figures(engine, months=comparison_months(framework, table))
     allowed = {as_agency} if as_agency else None
     checked = check_upload(framework, table, types, today, allowed, current)
+    rows = row_numbers(table)
+    errors = checked.errors + _kept_value_conflicts(framework, checked, current, rows)
     # Warnings compare with stored figures; a refused row (say, another agency's) gets none.
-    refused = {issue.row for issue in checked.errors}
+    refused = {issue.row for issue in errors}
     warnings = tuple(w for w in checked.warnings if w.row not in refused)
-    return replace(checked, warnings=warnings), current, table
+    return replace(checked, errors=errors, warnings=warnings), current, table
+
+
+def _kept_value_conflicts(
+    framework: Framework, checked: Checked, current: pd.DataFrame, rows: np.ndarray
+) -> tuple[Issue, ...]:
+    """A field the file leaves out keeps its stored value; refuse a row where that stored value
+    and a new one would break an `at_most` rule (say, a new smaller loss under the stored
+    frozen amount)."""
+    figures = checked.figures
+    given = {c for c in figures.columns if c not in ("agency_code", "period")}
+    given = {c for c in given if figures[c].notna().any()}
+    pairs = [
+        (f.id, f.at_most)
+        for f in framework.fields
+        if f.at_most and (f.id in given) != (f.at_most in given)
+    ]
+    if not pairs or current.empty or figures.empty:
+        return ()
+    stored = figures[["agency_code", "period"]].merge(
+        current, on=["agency_code", "period"], how="left"
+    )
+    issues = []
+    for field, limit in pairs:
+        value = figures[field] if field in given else stored.get(field)
+        bound = figures[limit] if limit in given else stored.get(limit)
+        if value is None or bound is None:
+            continue
+        over = (value.to_numpy(dtype=float) > bound.to_numpy(dtype=float)).tolist()
+        for k in [i for i, bad in enumerate(over) if bad]:
+            kept = limit if field in given else field
+            issues.append(
+                Issue(
+                    int(rows[k]),
+                    field if field in given else limit,
+                    f"{field} ({value.iloc[k]:,.0f}) would be above {limit} "
+                    f"({bound.iloc[k]:,.0f}); the file has no {kept} column, so the stored "
+                    f"{kept} is kept: give both in the file",
+                )
+            )
+    return tuple(issues)
 
 
 def import_file(

@@ -182,7 +182,8 @@ def test_preview_lists_removed_figures_and_keeps_those_not_in_the_file(
     stored = repository.current_figures(engine).set_index(["agency_code", "period"])
     before = stored.loc[("BK01", "2026-09")]
     raw = (
-        b"agency_code,period,loss_reported,amount_frozen\nBK01,2026-09,1200000,\nBK02,2026-09,,1\n"
+        b"agency_code,period,loss_reported,amount_frozen\n"
+        b"BK01,2026-09,1200000,\nBK02,2026-09,,999999999\n"
     )
     preview = services.preview_upload(engine, framework, raw, "two.csv", None, TODAY)
     assert preview.checked.ok
@@ -281,4 +282,27 @@ def test_the_agencies_template_registers_one_agency_per_type(
     assert added == len(framework.type_ids()) == len(stored)
     assert sorted(stored["type"]) == sorted(framework.type_ids())
     assert stored["code"].is_unique
+    engine.dispose()
+
+
+def test_a_kept_stored_figure_still_obeys_at_most(db_url: str, framework: Framework) -> None:
+    engine = services.open_store(db_url)
+    services.load_demo(engine, framework, TODAY)
+    stored = repository.current_figures(engine).set_index(["agency_code", "period"])
+    frozen = stored.loc[("BK01", "2026-09"), "amount_frozen"]
+    coordinator = Viewer("cora", "coordinator")
+    too_much = f"agency_code,period,amount_returned\nBK01,2026-09,{frozen + 1:.0f}\n".encode()
+    preview = services.upload_preview(
+        coordinator, engine, framework, too_much, "r.csv", None, TODAY
+    )
+    (problem,) = preview.checked.errors
+    assert problem.row == 2 and problem.column == "amount_returned"
+    assert "would be above amount_frozen" in problem.message
+    assert "the stored amount_frozen is kept" in problem.message
+    with pytest.raises(UploadError):
+        services.commit_upload(engine, framework, too_much, "r.csv", coordinator, None, TODAY)
+    fine = f"agency_code,period,amount_returned\nBK01,2026-09,{frozen:.0f}\n".encode()
+    assert services.upload_preview(
+        coordinator, engine, framework, fine, "r.csv", None, TODAY
+    ).checked.ok
     engine.dispose()
