@@ -707,7 +707,11 @@ def indicator_detail(
     return IndicatorDetail(
         heatmap=heat.sort_index(),
         values=values.reset_index(drop=True),
-        trend=trend.melt(id_vars="period", var_name="field", value_name="total"),
+        trend=trend.melt(id_vars="period", var_name="field", value_name="total").assign(
+            field=lambda t: t["field"].map(
+                {f.id: f"{f.label} {f.label_zh}".strip() for f in framework.fields}
+            )
+        ),
     )
 
 

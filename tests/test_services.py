@@ -306,3 +306,22 @@ def test_a_kept_stored_figure_still_obeys_at_most(db_url: str, framework: Framew
         coordinator, engine, framework, fine, "r.csv", None, TODAY
     ).checked.ok
     engine.dispose()
+
+
+def test_indicator_detail_speaks_both_languages(tmp_path: Path, framework: Framework) -> None:
+    engine = services.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    services.load_demo(engine, framework, TODAY)
+    data = services.load_dataset(engine)
+    evaluator = services.make_evaluator(framework, data)
+    assert evaluator is not None
+    detail = services.indicator_detail(
+        Viewer("cora", "coordinator"), data, evaluator.evaluate("2026-10"), "return_rate"
+    )
+    assert set(detail.trend["field"]) == {
+        "Amount returned to victims 返还金额",
+        "Amount frozen 冻结金额",
+    }
+    indicator = framework.indicator("return_rate")
+    assert indicator.label_zh
+    assert f"{indicator.label}<br>{indicator.label_zh}" in set(detail.heatmap.columns)
+    engine.dispose()
