@@ -150,8 +150,7 @@ def _kept_value_conflicts(
     and a new one would break an `at_most` rule (say, a new smaller loss under the stored
     frozen amount)."""
     figures = checked.figures
-    given = {c for c in figures.columns if c not in ("agency_code", "period")}
-    given = {c for c in given if figures[c].notna().any()}
+    given = set(repository.given_fields(figures))
     pairs = [
         (f.id, f.at_most)
         for f in framework.fields
@@ -364,11 +363,7 @@ def _changes(checked: Checked, current: pd.DataFrame, rows: np.ndarray) -> pd.Da
     columns = ["agency_code", "period", "field", "current", "new", "change"]
     refused = {issue.row for issue in checked.errors}
     figures = checked.figures[[int(row) not in refused for row in rows]]
-    given = [
-        c
-        for c in figures.columns
-        if c not in ("agency_code", "period") and figures[c].notna().any()
-    ]
+    given = repository.given_fields(figures)
     if figures.empty or not given:
         return pd.DataFrame(columns=columns)
     new = figures[["agency_code", "period", *given]].melt(

@@ -196,6 +196,16 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
+def given_fields(figures: pd.DataFrame) -> list[str]:
+    """The fields an upload gives: those with a value in at least one row. The others keep the
+    values of the versions the upload supersedes."""
+    return [
+        c
+        for c in figures.columns
+        if c not in ("agency_code", "period") and bool(figures[c].notna().any())
+    ]
+
+
 def _figure_texts(figures: pd.DataFrame, stored: list[str | None]) -> list[str]:
     """Each row's figures as a JSON object {field: value}, blanks left out, keys sorted.
 
@@ -204,8 +214,7 @@ def _figure_texts(figures: pd.DataFrame, stored: list[str | None]) -> list[str]:
     a file correcting a few fields never wipes the others; a blank cell in a column that has
     values elsewhere clears that field.
     """
-    fields = sorted(c for c in figures.columns if c not in ("agency_code", "period"))
-    given = [f for f in fields if figures[f].notna().any()]
+    given = given_fields(figures)
     values = figures[given].to_numpy(dtype=float, na_value=np.nan).tolist()
     texts = []
     for row, before in zip(values, stored, strict=True):
