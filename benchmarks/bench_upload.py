@@ -29,7 +29,7 @@ import sqlalchemy
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evaluation import services  # noqa: E402
-from evaluation.access import Viewer  # noqa: E402
+from evaluation.permissions import Actor  # noqa: E402
 from evaluation.framework import Framework, parse_framework  # noqa: E402
 from evaluation.storage import repository  # noqa: E402
 from evaluation.storage.db import make_engine, upgrade  # noqa: E402
@@ -37,7 +37,7 @@ from evaluation.storage.db import make_engine, upgrade  # noqa: E402
 FIELDS = 25
 AGENCIES = 834  # x 12 months = 10,008 rows
 TODAY = date(2026, 11, 25)
-VIEWER = Viewer("bench-coordinator", "coordinator")
+VIEWER = Actor("bench-coordinator", "coordinator")
 
 
 def framework() -> Framework:

@@ -1,9 +1,10 @@
 """Performance evaluation of agencies in the collaborative governance of telecom and online
 fraud."""
 
-from evaluation.engine import Evaluation, Evaluator, evaluate
 from evaluation.framework import Framework, load_framework, parse_framework
 from evaluation.periods import Period, parse_period
+from evaluation.scoring.engine import Evaluator, evaluate
+from evaluation.scoring.result import Evaluation
 
 __all__ = [
     "Evaluation",

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from evaluation.access import ROLES
 from evaluation.errors import InputError
+from evaluation.permissions import ROLES
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILED_LOGINS = 5

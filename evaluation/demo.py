@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.framework import Framework
+from evaluation.periods import add_months, months_ending, year_and_month
 
 SEED = 20261025
 MONTHS = 36
@@ -72,17 +73,6 @@ class DemoData:
     submissions: pd.DataFrame  # agency_code, period, version, submitted_on (date), late
 
 
-def last_complete_month(today: date) -> str:
-    """The month before `today`'s month, as `YYYY-MM`."""
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
-
-
-def _months(end: str, count: int) -> list[str]:
-    """`count` months ending with `end`."""
-    return list(pd.period_range(end=end, periods=count, freq="M").strftime("%Y-%m"))
-
-
 def _season(month: str) -> float:
     """Fraud peaks in the weeks around Spring Festival (late January to February)."""
     return {1: 1.30, 2: 1.40, 3: 1.10, 12: 1.10}.get(int(month[5:]), 1.0)
@@ -96,7 +86,7 @@ def _rate(q: np.ndarray, low: float, high: float) -> np.ndarray:
 def generate(framework: Framework, end: str, seed: int = SEED, months: int = MONTHS) -> DemoData:
     """Generate the demo data set for the months ending with `end`."""
     rng = np.random.default_rng(seed)
-    periods = _months(end, months)
+    periods = months_ending(end, months)
     season = np.array([_season(p) for p in periods])
     t = np.linspace(0.0, 1.0, months)
     rows: list[pd.DataFrame] = []
@@ -243,8 +233,7 @@ def _submission_history(
     figures = figures[keep].reset_index(drop=True)
     records = []
     for code, period in zip(figures["agency_code"], figures["period"], strict=True):
-        year, month = int(period[:4]), int(period[5:])
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        year, month = year_and_month(add_months(period, 1))
         day = (
             deadline + int(rng.integers(3, 12))
             if (code, period) in late
@@ -304,4 +293,4 @@ def write_csv(data: DemoData, folder: str) -> None:
     figures.to_csv(target / "figures.csv", index=False)
 
 
-__all__ = ["SYNTHETIC_NOTE", "DemoData", "generate", "last_complete_month", "write_csv"]
+__all__ = ["SYNTHETIC_NOTE", "DemoData", "generate", "write_csv"]

@@ -1,9 +1,11 @@
-"""Evaluation periods: a month (YYYY-MM), a quarter (YYYY-Qn) or a year (YYYY)."""
+"""Evaluation periods (a month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`) and the one
+place where months are counted."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from evaluation.errors import InputError
@@ -78,3 +80,45 @@ def month_of(text: object) -> str:
     if period.kind != "month":
         raise InputError(f'period: expected a month "YYYY-MM", got "{text}"')
     return period.label
+
+
+def month_label(year: int, month: int) -> str:
+    """`YYYY-MM` of a year and a month 1..12."""
+    return f"{year:04d}-{month:02d}"
+
+
+def month_of_date(day: date) -> str:
+    """The month a date falls in, as `YYYY-MM`."""
+    return month_label(day.year, day.month)
+
+
+def year_and_month(month: str) -> tuple[int, int]:
+    """(year, month 1..12) of `YYYY-MM`."""
+    return int(month[:4]), int(month[5:7])
+
+
+def add_months(month: str, count: int) -> str:
+    """The month `count` months after (or, negative, before) `month`."""
+    year, number = year_and_month(month)
+    ordinal = year * 12 + number - 1 + count
+    return month_label(ordinal // 12, ordinal % 12 + 1)
+
+
+def last_complete_month(today: date) -> str:
+    """The month before `today`'s month, as `YYYY-MM`."""
+    return add_months(month_of_date(today), -1)
+
+
+def months_ending(end: str, count: int) -> list[str]:
+    """`count` months ending with `end`, oldest first."""
+    return [add_months(end, k) for k in range(1 - count, 1)]
+
+
+def label_of_kind(month: str, kind: PeriodKind) -> str:
+    """The label of the month, quarter or year that contains `month`."""
+    year, number = year_and_month(month)
+    if kind == "quarter":
+        return Period("quarter", year, (number - 1) // 3 + 1).label
+    if kind == "year":
+        return Period("year", year, 1).label
+    return month_label(year, number)

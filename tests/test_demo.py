@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from evaluation import evaluate, load_framework
-from evaluation.demo import AGENCIES, DECLINING, generate, last_complete_month, write_csv
+from evaluation.demo import AGENCIES, DECLINING, generate, write_csv
 from evaluation.framework import Framework
+from evaluation.periods import last_complete_month
 
 ROOT = Path(__file__).resolve().parent.parent
 

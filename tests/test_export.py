@@ -10,8 +10,9 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from evaluation import evaluate
-from evaluation.export import safe_cell, score_columns, to_csv, to_xlsx
 from evaluation.framework import Framework
+from evaluation.io.cells import safe_cell
+from evaluation.io.export import score_columns, to_csv, to_xlsx
 from tests.conftest import agencies_frame, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

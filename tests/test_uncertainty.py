@@ -11,21 +11,13 @@ import pandas as pd
 import pytest
 
 from evaluation import Evaluator, evaluate, load_framework, parse_framework
-from evaluation.engine import Evaluation
+from evaluation.analysis.batch import model_of, overall_batch, rank_batch, tier_batch
+from evaluation.analysis.sensitivity import leave_one_out, sobol
+from evaluation.analysis.uncertainty import draws, rank_quantiles, uncertainty
 from evaluation.errors import InputError
 from evaluation.framework import Framework
-from evaluation.uncertainty import (
-    draws,
-    leave_one_out,
-    model_of,
-    overall_batch,
-    rank_batch,
-    rank_quantiles,
-    sobol,
-    tier_batch,
-    uncertainty,
-)
-from evaluation.whatif import reweighted
+from evaluation.framework.weights import reweighted
+from evaluation.scoring.result import Evaluation
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +236,7 @@ def test_bad_settings_are_refused_with_the_reason(
 def test_a_run_too_large_to_hold_is_refused(
     evaluator: Evaluator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("evaluation.uncertainty.MAX_CELLS", 3_000)
+    monkeypatch.setattr("evaluation.analysis.batch.MAX_CELLS", 3_000)
     model = model_of(evaluator.evaluate("2026-10"))
     assert len(uncertainty(model, samples=100).table) == 30
     with pytest.raises(InputError, match="101 evaluations x 30 agencies is 3,030 scores"):

@@ -1,4 +1,4 @@
-"""Tests for evaluation.weighting: published worked examples, invariances and refusals."""
+"""Tests for evaluation.analysis.weighting: published worked examples, invariances and refusals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from evaluation.weighting import WEIGHTERS, critic_weights, entropy_weights
+from evaluation.analysis.weighting import WEIGHTERS, critic_weights, entropy_weights
 
 # Messages the functions are documented to raise on legitimately degenerate random data; the
 # properties below skip those draws instead of counting them as failures.

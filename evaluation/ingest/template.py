@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evaluation.framework import Framework
-from evaluation.workbooks import fit_columns, workbook_bytes
+from evaluation.io.workbooks import fit_columns, workbook_bytes
 
 TEXT_FORMAT = "@"
 TEMPLATE_ROWS = 1000

@@ -16,6 +16,7 @@ import pandas as pd
 
 from evaluation.framework import Framework
 from evaluation.ingest.readers import HEADER_ROW, ROW_INDEX
+from evaluation.periods import add_months, month_label, month_of_date
 
 PERCENT_UNITS = ("ratio", "share", "%", "percent")
 _PERIOD_FORMS = (
@@ -70,12 +71,12 @@ def parse_month(text: str) -> str | None:
             day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
-        return f"{day.year:04d}-{day.month:02d}"
+        return month_of_date(day)
     for form in _PERIOD_FORMS:
         if m := form.match(value):
             month = int(m.group(2))
             if 1 <= month <= 12:
-                return f"{int(m.group(1)):04d}-{month:02d}"
+                return month_label(int(m.group(1)), month)
     return None
 
 
@@ -282,7 +283,7 @@ def _identity(
 ) -> tuple[list[tuple[int, str, str]], np.ndarray]:
     """Problems with each row's agency and month as (position, column, message), and which
     rows have none."""
-    this_month = f"{today.year:04d}-{today.month:02d}"
+    this_month = month_of_date(today)
     has_code = codes != ""
     known = np.fromiter((c in agency_types for c in codes), bool, len(codes))
     permitted = (
@@ -336,8 +337,7 @@ def _identity(
 
 def _previous_months(months: np.ndarray) -> np.ndarray:
     """The month before each `YYYY-MM`."""
-    ordinal = np.array([int(m[:4]) * 12 + int(m[5:]) - 1 for m in months], dtype=np.int64) - 1
-    return np.array([f"{o // 12:04d}-{o % 12 + 1:02d}" for o in ordinal.tolist()], dtype=object)
+    return np.array([add_months(m, -1) for m in months.tolist()], dtype=object)
 
 
 def _jumps(

@@ -8,9 +8,10 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from evaluation.audit import AuditAction
 from evaluation.errors import StorageError
+from evaluation.storage.audit import append
 from evaluation.storage.models import User, UserSession
-from evaluation.storage.repository import _audit
 
 USER_COLUMNS = [
     "username",
@@ -36,10 +37,10 @@ def add_user(engine: Engine, record: dict[str, object], actor: str) -> int:
     try:
         with engine.begin() as conn:
             new_id = conn.execute(insert(User).returning(User.id), record).scalar_one()
-            _audit(
+            append(
                 conn,
                 actor,
-                "user.add",
+                AuditAction.USER_ADD,
                 {k: record.get(k) for k in ("username", "role", "agency_code", "demo")},
             )
     except IntegrityError:
@@ -66,7 +67,7 @@ def change_user(
     username: str,
     values: dict[str, object],
     actor: str,
-    action: str,
+    action: AuditAction,
     end_sessions_at: datetime | None = None,
 ) -> None:
     """Update an account and record why; an unknown username is refused.
@@ -88,7 +89,7 @@ def change_user(
                 .values(ended_at=end_sessions_at)
             )
         shown = {k: v for k, v in values.items() if k != "password_hash"}
-        _audit(
+        append(
             conn,
             actor,
             action,
@@ -163,9 +164,3 @@ def end_session(engine: Engine, token_hash: str, now: datetime) -> None:
             .where(UserSession.token_hash == token_hash, UserSession.ended_at.is_(None))
             .values(ended_at=now)
         )
-
-
-def audit(engine: Engine, actor: str, action: str, details: dict[str, object]) -> None:
-    """Append one audit event on its own."""
-    with engine.begin() as conn:
-        _audit(conn, actor, action, details)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from evaluation import services
-from evaluation.access import Viewer
 from evaluation.errors import AuthenticationError, EvaluationError
+from evaluation.permissions import Actor
 from evaluation.ui import state
 
 
@@ -77,7 +77,7 @@ def first_admin_page() -> None:
     st.rerun()
 
 
-def sidebar(viewer: Viewer) -> None:
+def sidebar(viewer: Actor) -> None:
     """Who is signed in, and the sign-out button."""
     token = st.session_state.get(state.TOKEN_KEY, "")
     if token and state.session_cookie() != token:

@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from evaluation import services
-from evaluation.access import ROLES
 from evaluation.errors import EvaluationError, FrameworkError
+from evaluation.permissions import ROLES
 from evaluation.settings import setting
 from evaluation.ui import cache, state
 

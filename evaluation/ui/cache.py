@@ -15,9 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from evaluation import services
-from evaluation.access import Viewer
-from evaluation.engine import Evaluation, Evaluator
 from evaluation.framework import Framework
+from evaluation.permissions import Actor
+from evaluation.scoring.engine import Evaluator
+from evaluation.scoring.result import Evaluation
 from evaluation.storage.db import Engine
 
 FRAMEWORK_KEY: dict[str | type, Callable[[Any], Any]] = {Framework: lambda f: f.fingerprint}
@@ -71,7 +72,7 @@ def timeline(url: str, version: str, framework: Framework) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=FRAMEWORK_KEY)
 def reweighted(
-    viewer: Viewer,
+    viewer: Actor,
     framework: Framework,
     dimensions: tuple[tuple[str, float], ...],
     indicators: tuple[tuple[str, float], ...],
@@ -82,7 +83,7 @@ def reweighted(
 
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=FRAMEWORK_KEY)
 def overview(
-    viewer: Viewer, url: str, version: str, framework: Framework, period: str, hour: datetime
+    viewer: Actor, url: str, version: str, framework: Framework, period: str, hour: datetime
 ) -> services.Overview:
     """The overview of a period as it stood at `hour` (submissions fall due by the day)."""
     result = evaluation(url, version, framework, period)
@@ -92,7 +93,7 @@ def overview(
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=FRAMEWORK_KEY)
 def uncertainty(
-    viewer: Viewer,
+    viewer: Actor,
     url: str,
     version: str,
     framework: Framework,
@@ -110,7 +111,7 @@ def uncertainty(
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=FRAMEWORK_KEY)
 def sensitivity(
-    viewer: Viewer,
+    viewer: Actor,
     url: str,
     version: str,
     framework: Framework,

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from evaluation import services
-from evaluation.engine import Evaluation
 from evaluation.framework import Framework
+from evaluation.scoring.result import Evaluation
 from evaluation.ui import state
 from evaluation.ui.state import Context
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from evaluation.access import Viewer
+from evaluation.permissions import Actor
 from evaluation.ui import (
     account_pages,
     admin_page,
@@ -38,7 +38,7 @@ ADMIN_PAGES = {"audit", "admin"}
 AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
 
 
-def allowed_paths(viewer: Viewer) -> list[str]:
+def allowed_paths(viewer: Actor) -> list[str]:
     """The url paths of the pages a viewer may open, in menu order."""
     return [
         p[2]
@@ -48,7 +48,7 @@ def allowed_paths(viewer: Viewer) -> list[str]:
     ]
 
 
-def visible(viewer: Viewer | None, has_users: bool, empty: bool) -> list[st.Page]:
+def visible(viewer: Actor | None, has_users: bool, empty: bool) -> list[st.Page]:
     """The pages this viewer may open: set-up and sign-in first, the welcome page while empty."""
     if not has_users:
         return [st.Page(account_pages.first_admin_page, title="Set up", default=True)]

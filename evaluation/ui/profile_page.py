@@ -10,9 +10,9 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from evaluation import services
-from evaluation.access import Viewer
 from evaluation.errors import EvaluationError
 from evaluation.framework import Framework
+from evaluation.permissions import Actor
 from evaluation.ui import cache, components, state
 
 
@@ -152,7 +152,7 @@ def render() -> None:
         _restore(ctx.viewer, profile.submissions)
 
 
-def _restore(viewer: Viewer, submissions: pd.DataFrame) -> None:
+def _restore(viewer: Actor, submissions: pd.DataFrame) -> None:
     """Make a superseded version current again; the restore is itself a new version."""
     if done := st.session_state.pop("restore_done", None):
         st.success(done, icon=":material/check_circle:")

@@ -9,10 +9,10 @@ from pathlib import Path
 import streamlit as st
 
 from evaluation import services
-from evaluation.access import Viewer
-from evaluation.engine import Evaluation
 from evaluation.errors import AuthenticationError
 from evaluation.framework import Framework
+from evaluation.permissions import Actor
+from evaluation.scoring.result import Evaluation
 from evaluation.settings import setting
 from evaluation.storage.db import Engine
 from evaluation.ui import cache
@@ -62,7 +62,7 @@ def _sso_token() -> str | None:
     return token
 
 
-def viewer() -> Viewer | None:
+def viewer() -> Actor | None:
     """Who is signed in to this browser session; None when nobody is (or the session ended)."""
     token = st.session_state.get(TOKEN_KEY)
     remembered = session_cookie()
@@ -102,7 +102,7 @@ class Context:
     """The framework, viewer and stored data a page renders from."""
 
     framework: Framework
-    viewer: Viewer
+    viewer: Actor
     data: services.Dataset
     version: str
 

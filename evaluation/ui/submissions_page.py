@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from evaluation import services
-from evaluation.timeliness import LATE, LATE_REVISED, MISSING, REVISED
+from evaluation.analysis.timeliness import LATE, LATE_REVISED, MISSING, REVISED
 from evaluation.ui import components, state
 
 SYMBOLS = {"on time": "✓", REVISED: "✓ rev", LATE: "late", LATE_REVISED: "late rev", MISSING: "✗"}

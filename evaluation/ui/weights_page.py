@@ -9,12 +9,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from evaluation import services
+from evaluation.analysis.suggest import EXPLANATIONS
+from evaluation.analysis.whatif import compare, effective_shares
 from evaluation.errors import EvaluationError, FrameworkError
 from evaluation.framework import Framework
 from evaluation.settings import setting
-from evaluation.suggest import EXPLANATIONS
 from evaluation.ui import cache, components, state
-from evaluation.whatif import compare, effective_shares
 
 
 def _editors(framework: Framework) -> tuple[dict[str, float], dict[str, float]]:

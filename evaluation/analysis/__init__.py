@@ -1,0 +1,2 @@
+"""Analyses of an evaluation: weight suggestions, what-if, headline figures, timeliness,
+uncertainty and sensitivity."""

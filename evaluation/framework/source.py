@@ -1,0 +1,84 @@
+"""Reading `indicators.yaml`: safe YAML with the line of every key (the source map), checked
+section by section into the model, with a fingerprint of its content."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evaluation.errors import FrameworkError, Problem
+from evaluation.framework.check_top import check_framework
+from evaluation.framework.checker import Checker, Path_, fmt
+from evaluation.framework.model import Framework, canonical_content
+
+
+def load_framework(path: str | Path = "indicators.yaml") -> Framework:
+    """Read and validate a framework file; a bad one raises FrameworkError with every problem."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FrameworkError([Problem(str(path), None, "", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        problem = Problem(file.name, None, "", f"expected UTF-8 text, found {exc.reason}")
+        raise FrameworkError([problem]) from None
+    return parse_framework(text, source=file.name)
+
+
+def parse_framework(text: str, source: str = "indicators.yaml") -> Framework:
+    """Validate framework text and build the model."""
+    data, lines = _compose(text, source)
+    checker = Checker(source, lines)
+    framework = check_framework(checker, data)
+    if checker.problems or framework is None:
+        raise FrameworkError(checker.problems)
+    framework = dataclasses.replace(framework, text=text, source=source)
+    digest = hashlib.sha256(canonical_content(framework).encode("utf-8")).hexdigest()
+    return dataclasses.replace(framework, fingerprint=digest)
+
+
+def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML safely, keeping the line of every key and item; duplicate keys are errors."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise FrameworkError(
+            [Problem(source, line, "", f"not valid YAML: {exc.problem or exc}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise FrameworkError([Problem(source, None, "", f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+    duplicates: list[Problem] = []
+
+    def walk(node: yaml.Node, path: Path_, line: int) -> None:
+        lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                key_line = key_node.start_mark.line + 1
+                if key in seen:
+                    duplicates.append(
+                        Problem(source, key_line, fmt(path + (key,)), "duplicate key")
+                    )
+                seen.add(key)
+                walk(value_node, path + (key,), key_line)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, path + (index,), item.start_mark.line + 1)
+
+    if node is not None:
+        walk(node, (), node.start_mark.line + 1)
+    if duplicates:
+        raise FrameworkError(duplicates)
+    return data, lines

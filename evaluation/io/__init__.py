@@ -1,0 +1,1 @@
+"""Files people download: score exports and workbooks, every cell formula-safe."""

@@ -1,0 +1,103 @@
+"""Who may do what: the Permission vocabulary, the one role -> permissions table, and the actor
+every use case takes. Services check these; pages declare the one that opens them, and the
+menu is derived from the same table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from evaluation.errors import PermissionDeniedError
+
+Role = Literal["admin", "coordinator", "agency", "console"]
+# Roles an account can have; the console is the server's own command line, not an account.
+ROLES: tuple[str, ...] = ("admin", "coordinator", "agency")
+CONSOLE = "console"
+
+
+class Permission(StrEnum):
+    """Something an actor may be allowed to do."""
+
+    SEE_AGENCY = "agency.see"  # an agency's profile, figures and uploads
+    UPLOAD_FIGURES = "figures.upload"  # upload, and restore earlier versions, for an agency
+    EVERY_AGENCY = "agencies.every"  # the two above for every agency, not only one's own
+    SEE_PUBLISHED = "results.published"  # the published league table
+    SEE_FRAMEWORK = "framework.see"
+    SEE_DRAFTS = "results.drafts"  # draft results, overview, indicators, submissions, exports
+    PUBLISH = "results.publish"
+    ANALYSE_WEIGHTS = "weights.analyse"  # what-if, suggestions, uncertainty, sensitivity
+    LOAD_DEMO = "demo.load"
+    MANAGE_AGENCIES = "agencies.manage"
+    MANAGE_ACCOUNTS = "accounts.manage"
+    MANAGE_FRAMEWORK = "framework.manage"  # replace or reload the framework file
+    READ_AUDIT = "audit.read"
+
+
+_AGENCY = frozenset(
+    {
+        Permission.SEE_AGENCY,
+        Permission.UPLOAD_FIGURES,
+        Permission.SEE_PUBLISHED,
+        Permission.SEE_FRAMEWORK,
+    }
+)
+_COORDINATOR = _AGENCY | {
+    Permission.EVERY_AGENCY,
+    Permission.SEE_DRAFTS,
+    Permission.PUBLISH,
+    Permission.ANALYSE_WEIGHTS,
+    Permission.LOAD_DEMO,
+}
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "agency": _AGENCY,
+    "coordinator": _COORDINATOR,
+    "admin": frozenset(Permission),
+    CONSOLE: frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in person (name, role and, for agency users, the agency they
+    belong to) or the console, named as the audit log records it."""
+
+    name: str
+    role: Role
+    agency: str | None = None
+
+    def may(self, permission: Permission) -> bool:
+        """Whether the role grants this permission."""
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def may_for(self, permission: Permission, agency_code: str) -> bool:
+        """Whether the role grants an agency-scoped permission for this agency."""
+        own = self.agency == agency_code or self.may(Permission.EVERY_AGENCY)
+        return self.may(permission) and own
+
+    @property
+    def sees_everything(self) -> bool:
+        """True for actors who see every agency, draft and upload."""
+        return self.may(Permission.EVERY_AGENCY)
+
+
+def console(name: str = CONSOLE) -> Actor:
+    """The server's command line, recorded under `name` (an account's name, or `console`)."""
+    return Actor(name, CONSOLE)
+
+
+def _who(actor: Actor) -> str:
+    """How a refusal names the actor."""
+    return f"{actor.name} ({actor.role}{', ' + actor.agency if actor.agency else ''})"
+
+
+def require(actor: Actor, permission: Permission, what: str) -> None:
+    """Refuse with a plain message unless the actor has the permission."""
+    if not actor.may(permission):
+        raise PermissionDeniedError(f"{_who(actor)} may not {what}")
+
+
+def require_for(actor: Actor, permission: Permission, agency_code: str, what: str) -> None:
+    """Refuse unless the actor has an agency-scoped permission for this agency."""
+    if not actor.may_for(permission, agency_code):
+        raise PermissionDeniedError(f"{_who(actor)} may not {what}")

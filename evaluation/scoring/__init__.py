@@ -1,0 +1,1 @@
+"""The pure scoring pipeline: method registries, figure cube, aggregation tree, ranks, tiers."""

@@ -1,0 +1,176 @@
+"""Explanations: where an agency's points come from, and what it would take to climb a tier."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation.framework import Framework
+from evaluation.scoring.indicators import MISSING, NO_ACTIVITY, OK, STATUS_NAMES
+from evaluation.scoring.scores import Scores
+from evaluation.scoring.tree import aggregate_tree, dimension_of_indicator
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One indicator of one agency: value, score, weight and contribution."""
+
+    indicator_id: str
+    label: str
+    dimension_id: str
+    status: str
+    value: float | None
+    score: float | None
+    effective_weight: float | None
+    contribution: float | None
+    imputed: bool
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """Points the overall score would gain if one indicator reached full marks."""
+
+    indicator_id: str
+    label: str
+    current_score: float
+    gain: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything that explains one agency's result for a period."""
+
+    agency_code: str
+    agency_name: str
+    agency_type: str
+    period: str
+    score: float | None
+    rank: int | None
+    tier: str | None
+    tier_by_score: str | None
+    tier_reasons: tuple[str, ...]
+    dimensions: dict[str, float | None]
+    indicators: tuple[IndicatorLine, ...]
+    next_tier: str | None
+    points_to_next_tier: float | None
+    opportunities: tuple[Opportunity, ...]
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def _num(x: float) -> float | None:
+    """NaN -> None for JSON."""
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def explain_agency(
+    fw: Framework, s: Scores, a: int, row: pd.Series, reasons: tuple[str, ...], period: str
+) -> Explanation:
+    """Build the explanation of the agency at row `a` of the scores; `row` is its table row."""
+    indicators = fw.indicators
+    dim_ids = [d.id for d in fw.dimensions for _ in d.indicators]
+    eff = s.indicator_weights[a] * s.dimension_weights[a, dimension_of_indicator(fw)]
+    lines = tuple(
+        IndicatorLine(
+            indicator_id=ind.id,
+            label=ind.label,
+            dimension_id=dim_ids[j],
+            status="imputed" if s.imputed[a, j] else STATUS_NAMES[int(s.status[a, j])],
+            value=_num(s.values[a, j]),
+            score=_num(s.indicator_scores[a, j]),
+            effective_weight=_num(eff[j]),
+            contribution=_num(eff[j] * s.indicator_scores[a, j]),
+            imputed=bool(s.imputed[a, j]),
+        )
+        for j, ind in enumerate(indicators)
+    )
+    score = _num(s.overall[a])
+    tier = None if pd.isna(row["tier"]) else str(row["tier"])
+    ids = [t.id for t in fw.tiers]
+    next_tier = points = None
+    if tier is not None and ids.index(tier) > 0:
+        target = fw.tiers[ids.index(tier) - 1]
+        next_tier = target.id
+        points = max(target.min_score - (score or 0.0), 0.0)
+    opportunities = _opportunities(fw, s, a) if score is not None else ()
+    return Explanation(
+        agency_code=str(row["agency_code"]),
+        agency_name=str(row["agency_name"]),
+        agency_type=str(row["agency_type"]),
+        period=period,
+        score=score,
+        rank=None if pd.isna(row["rank"]) else int(row["rank"]),
+        tier=tier,
+        tier_by_score=None if pd.isna(row["tier_by_score"]) else str(row["tier_by_score"]),
+        tier_reasons=reasons,
+        dimensions={d.id: _num(s.dimension_scores[a, k]) for k, d in enumerate(fw.dimensions)},
+        indicators=lines,
+        next_tier=next_tier,
+        points_to_next_tier=points,
+        opportunities=opportunities,
+        summary=_summary(fw, s, a, reasons, next_tier, points, opportunities, tier),
+    )
+
+
+def _opportunities(fw: Framework, s: Scores, a: int, top: int = 5) -> tuple[Opportunity, ...]:
+    """Gain in the overall score from raising each scorable indicator to full marks, best first."""
+    indicators = fw.indicators
+    candidates = np.flatnonzero((s.status[a] == OK) | (s.status[a] == MISSING))
+    if candidates.size == 0:
+        return ()
+    # One row per candidate: the agency's scores with that indicator at full marks.
+    trial = np.repeat(s.indicator_scores[a][np.newaxis, :], candidates.size, axis=0)
+    trial[np.arange(candidates.size), candidates] = fw.scale
+    gains = aggregate_tree(fw, trial).overall - s.overall[a]
+    order = np.argsort(-gains, kind="stable")
+    return tuple(
+        Opportunity(
+            indicators[candidates[k]].id,
+            indicators[candidates[k]].label,
+            float(np.nan_to_num(s.indicator_scores[a, candidates[k]])),
+            float(gains[k]),
+        )
+        for k in order[:top]
+        if gains[k] > 1e-9
+    )
+
+
+def _summary(
+    fw: Framework,
+    s: Scores,
+    a: int,
+    reasons: tuple[str, ...],
+    next_tier: str | None,
+    points: float | None,
+    opportunities: tuple[Opportunity, ...],
+    tier: str | None,
+) -> str:
+    """One paragraph in plain words."""
+    score = _num(s.overall[a])
+    if score is None:
+        return (
+            "Not scored for this period: no indicator that applies to this agency has a "
+            "value or counts as missing."
+        )
+    text = f"Score {score:.1f} of {fw.scale:g}, tier {tier}."
+    if reasons:
+        text += " " + " ".join(r[0].upper() + r[1:] + "." for r in reasons)
+    if next_tier is not None and points is not None:
+        if points > 0:
+            text += f" {points:.1f} more points would reach tier {next_tier}."
+        else:
+            text += f" The score already reaches tier {next_tier}; the rules above hold it back."
+    if opportunities:
+        best = opportunities[0]
+        text += f" The biggest gain: {best.label} at full marks would add {best.gain:.1f} points."
+    idle = int((s.status[a] == NO_ACTIVITY).sum())
+    if idle:
+        text += f" {idle} indicator(s) had no activity and were left out without penalty."
+    return text

@@ -1,0 +1,252 @@
+"""What the coordinators' pages show: period choices, the score timeline, the Overview, the
+league table and its export, the submissions matrix, indicator details and the framework tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from evaluation.analysis import whatif
+from evaluation.analysis.headline import headline_figures
+from evaluation.analysis.timeliness import LATE, LATE_REVISED, NOT_DUE, submission_matrix
+from evaluation.errors import InputError
+from evaluation.framework import Framework
+from evaluation.io.export import score_columns, to_csv, to_xlsx
+from evaluation.periods import PeriodKind, label_of_kind
+from evaluation.permissions import Actor, Permission, require
+from evaluation.scoring.engine import Evaluator
+from evaluation.scoring.normalisers import NORMALISERS
+from evaluation.scoring.result import Evaluation
+from evaluation.services.store import Dataset
+
+LEAGUE_COLUMNS = ["rank", "rank_change", "agency_name", "agency_type", "score", "tier"]
+
+
+def period_choices(dataset: Dataset, kind: PeriodKind) -> list[str]:
+    """Labels of the months, quarters or years that have figures, newest first."""
+    return sorted({label_of_kind(m, kind) for m in dataset.months}, reverse=True)
+
+
+def timeline(evaluator: Evaluator, months: tuple[str, ...]) -> pd.DataFrame:
+    """Score, rank and tier of every agency in every month: period, agency_code, score, ..."""
+    frames = [
+        evaluator.evaluate(month).table[
+            ["period", "agency_code", "agency_type", "score", "rank", "rank_in_type", "tier"]
+        ]
+        for month in months
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The coordinators' home page for one period."""
+
+    headline: pd.DataFrame  # empty when the framework declares no headline figures
+    received: int
+    expected: int
+    late: int
+    tiers: pd.DataFrame  # tier, label, colour, agencies
+    top: pd.DataFrame
+    bottom: pd.DataFrame
+    climbers: pd.DataFrame
+    fallers: pd.DataFrame
+    red_lines: pd.DataFrame  # agency_code, agency_name, red_lines, tier_by_score, tier
+
+
+def _red_line_events(framework: Framework, table: pd.DataFrame) -> pd.DataFrame:
+    """The agencies that tripped a red line in the period, each with the rules it tripped."""
+    rules = {rule.target or "no_submission": rule for rule in framework.red_lines}
+    tripped = [
+        [
+            rules[flag.split(":", 1)[1]]
+            for flag in str(flags).split("; ")
+            if flag.startswith("red_line:")
+        ]
+        for flags in table["flags"]
+    ]
+    events = table.assign(
+        red_lines=["; ".join(f"{r.reason} ({r.describe()})" for r in hit) for hit in tripped]
+    )[[bool(hit) for hit in tripped]]
+    return events[["agency_code", "agency_name", "red_lines", "tier_by_score", "tier"]]
+
+
+def overview(
+    actor: Actor, framework: Framework, dataset: Dataset, evaluation: Evaluation, now: datetime
+) -> Overview:
+    """City-wide figures, tiers, leaders, movers and red-line events of a period."""
+    require(actor, Permission.SEE_DRAFTS, "see the city-wide overview")
+    types = dataset.agencies.set_index("code")["type"]
+    status = submission_matrix(
+        dataset.submissions,
+        list(dataset.agencies.loc[dataset.agencies["active"], "code"]),
+        list(evaluation.period.months),
+        framework.submission_deadline_day,
+        now,
+    )
+    due = status[status["status"] != NOT_DUE]
+    table = evaluation.table
+    ranked = table[table["rank"].notna()].sort_values(["rank", "agency_name"])
+    counts = table["tier"].value_counts()
+    tiers = pd.DataFrame(
+        [
+            {
+                "tier": t.id,
+                "label": f"{t.label} {t.label_zh}".strip(),
+                "colour": t.colour,
+                "agencies": int(counts.get(t.id, 0)),
+            }
+            for t in framework.tiers
+        ]
+    )
+    moved = ranked[ranked["rank_change"].notna()]
+    return Overview(
+        headline=headline_figures(framework, dataset.figures, types, evaluation.period),
+        received=int((due["versions"] > 0).sum()),
+        expected=len(due),
+        late=int(due["status"].isin([LATE, LATE_REVISED]).sum()),
+        tiers=tiers,
+        top=ranked.head(5)[LEAGUE_COLUMNS],
+        bottom=ranked.tail(5).iloc[::-1][LEAGUE_COLUMNS],
+        climbers=moved[moved["rank_change"] > 0]
+        .sort_values("rank_change", ascending=False)
+        .head(5)[LEAGUE_COLUMNS],
+        fallers=moved[moved["rank_change"] < 0].sort_values("rank_change").head(5)[LEAGUE_COLUMNS],
+        red_lines=_red_line_events(framework, table),
+    )
+
+
+def league_table(actor: Actor, evaluation: Evaluation, types: list[str] | None) -> pd.DataFrame:
+    """The ranked table with one column per dimension, optionally of some agency types only."""
+    require(actor, Permission.SEE_DRAFTS, "see the draft league table")
+    table = evaluation.table
+    if types:
+        table = table[table["agency_type"].isin(types)]
+    dims = [f"dim.{d.id}" for d in evaluation.framework.dimensions]
+    columns = [
+        "rank",
+        "rank_change",
+        "rank_in_type",
+        "agency_code",
+        "agency_name",
+        "agency_name_zh",
+        "agency_type",
+        "score",
+        "tier",
+        *dims,
+        "tier_reasons",
+        "flags",
+    ]
+    return table.sort_values(["rank", "agency_name"])[columns].reset_index(drop=True)
+
+
+def export_ranking(actor: Actor, evaluation: Evaluation, kind: str) -> bytes:
+    """The ranked table of the draft as CSV or XLSX, formula-safe."""
+    require(actor, Permission.SEE_DRAFTS, "download the draft league table")
+    columns = score_columns(evaluation.framework)
+    if kind == "xlsx":
+        return to_xlsx(evaluation, columns)
+    if kind == "csv":
+        return to_csv(evaluation, columns)
+    raise InputError(f'export format: expected "csv" or "xlsx", got "{kind}"')
+
+
+def submission_overview(
+    actor: Actor, framework: Framework, dataset: Dataset, months: list[str], now: datetime
+) -> pd.DataFrame:
+    """Status of every agency-month (on time, late, missing, revised) with the last uploader;
+    an agency user's own agency only."""
+    codes = [c for c in dataset.agencies["code"] if actor.may_for(Permission.SEE_AGENCY, c)]
+    matrix = submission_matrix(
+        dataset.submissions, codes, months, framework.submission_deadline_day, now
+    )
+    names = dataset.agencies.set_index("code")["name"]
+    matrix.insert(1, "agency_name", matrix["agency_code"].map(names))
+    return matrix
+
+
+@dataclass(frozen=True)
+class IndicatorDetail:
+    """One indicator across agencies and over time."""
+
+    heatmap: pd.DataFrame  # agencies x indicators, scores
+    values: pd.DataFrame  # agency_name, agency_type, value, score (agencies it applies to)
+    trend: pd.DataFrame  # period, field, total
+
+
+def indicator_detail(
+    actor: Actor, dataset: Dataset, evaluation: Evaluation, indicator_id: str
+) -> IndicatorDetail:
+    """The heatmap of every score, one indicator's spread, and the raw totals behind it."""
+    require(actor, Permission.SEE_DRAFTS, "compare every agency's indicators")
+    framework = evaluation.framework
+    indicator = framework.indicator(indicator_id)
+    names = evaluation.table.set_index("agency_code")["agency_name"]
+    heat = evaluation.frame("scores").rename(index=names.to_dict())
+    heat.columns = [
+        f"{framework.indicator(i).label}<br>{framework.indicator(i).label_zh}".removesuffix("<br>")
+        for i in heat.columns
+    ]
+    table = evaluation.table
+    applies = table["agency_type"].map(indicator.applies)
+    values = pd.DataFrame(
+        {
+            "agency_name": table["agency_name"],
+            "agency_type": table["agency_type"],
+            "value": table[f"raw.{indicator_id}"],
+            "score": table[f"ind.{indicator_id}"],
+        }
+    )[applies.to_numpy()]
+    types = dataset.agencies.set_index("code")["type"]
+    fields = [f for f in indicator.fields_used() if f in dataset.figures.columns]
+    figures = dataset.figures
+    if indicator.applies_to is not None and not figures.empty:
+        figures = figures[figures["agency_code"].map(types).isin(indicator.applies_to)]
+    trend = (
+        figures.groupby("period")[fields].sum(min_count=1).reset_index()
+        if fields and not figures.empty
+        else pd.DataFrame(columns=["period"])
+    )
+    return IndicatorDetail(
+        heatmap=heat.sort_index(),
+        values=values.reset_index(drop=True),
+        trend=trend.melt(id_vars="period", var_name="field", value_name="total").assign(
+            field=lambda t: t["field"].map(
+                {f.id: f"{f.label} {f.label_zh}".strip() for f in framework.fields}
+            )
+        ),
+    )
+
+
+def _settings(framework: Framework, indicator_id: str) -> str:
+    """An indicator's normalisation settings as shown: its parameters, or its peer-group scope."""
+    norm = framework.indicator(indicator_id).normalise
+    method = NORMALISERS[norm.method]
+    if method.parameters:
+        return " → ".join(f"{getattr(norm, key):g}" for key in method.parameters)
+    return norm.scope if method.peer_scope else ""
+
+
+def framework_tree(framework: Framework) -> pd.DataFrame:
+    """One row per indicator with its dimension and effective share of the overall weight."""
+    rows = [
+        {
+            "dimension": f"{dim.label} {dim.label_zh}".strip(),
+            "indicator": f"{ind.label} {ind.label_zh}".strip(),
+            "direction": ind.direction,
+            "normalise": ind.normalise.method,
+            "goalposts / scope": _settings(framework, ind.id),
+            "applies to": ", ".join(ind.applies_to or ("every type",)),
+        }
+        for dim in framework.dimensions
+        for ind in dim.indicators
+    ]
+    shares = whatif.effective_shares(framework)
+    return pd.DataFrame(rows).assign(
+        **{
+            "share of dimension": shares["of_dimension"].to_numpy(),
+            "share of total (all apply)": shares["of_total"].to_numpy(),
+        }
+    )

@@ -1,0 +1,125 @@
+"""Signing in and out: passwords with lockout, single sign-on by email, and the actor behind a
+session token. Stored password hashes are upgraded at sign-in when the parameters change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from evaluation import accounts
+from evaluation.audit import AuditAction
+from evaluation.errors import AuthenticationError
+from evaluation.permissions import Actor
+from evaluation.storage import accounts as account_store
+from evaluation.storage import audit
+from evaluation.storage.db import Engine
+
+SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not every rerun
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """A hash to check unknown usernames against, so they take as long as known ones."""
+    return accounts.hash_password("never-a-password-of-anyone")
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def has_users(engine: Engine) -> bool:
+    """True once the first account exists."""
+    return account_store.count_users(engine) > 0
+
+
+def _actor_of(account: dict[str, object]) -> Actor:
+    """The actor of a stored account."""
+    return Actor(str(account["username"]), account["role"], account["agency_code"])  # type: ignore[arg-type]
+
+
+def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tuple[str, Actor]:
+    """Check a username and password; a session token and the actor, or AuthenticationError."""
+    account = account_store.user(engine, username.strip())
+    if account is None:
+        accounts.verify_password(_unknown_user_hash(), password)  # same time as a real check
+        # A password typed into the username field must not land in the audit log.
+        typed = username.strip()
+        shown = typed if accounts.USERNAME.match(typed) else "(not a username)"
+        audit.record(engine, shown, AuditAction.LOGIN_FAILED, {"reason": "unknown"})
+        raise AuthenticationError(accounts.SIGN_IN_FAILED)
+    user_id = int(str(account["id"]))
+    locked_until = account["locked_until"]
+    is_locked = isinstance(locked_until, datetime) and accounts.locked(_aware(locked_until), now)
+    stored_hash = str(account["password_hash"])
+    good = accounts.verify_password(stored_hash, password)
+    name = str(account["username"])
+    if is_locked or not account["active"] or not good:
+        reason = "locked" if is_locked else "disabled" if not account["active"] else "password"
+        details: dict[str, object] = {"reason": reason}
+        if reason == "password" and account_store.failed_login(
+            engine, user_id, accounts.MAX_FAILED_LOGINS, now + accounts.LOCKOUT
+        ):
+            details["locked_until"] = (now + accounts.LOCKOUT).isoformat()
+        audit.record(engine, name, AuditAction.LOGIN_FAILED, details)
+        raise AuthenticationError(accounts.SIGN_IN_FAILED)
+    if accounts.needs_rehash(stored_hash):
+        # The hashing parameters were raised since this password was set: store it anew.
+        upgraded = {"password_hash": accounts.hash_password(password)}
+        account_store.change_user(engine, name, upgraded, name, AuditAction.USER_REHASH)
+    token, digest = accounts.new_token()
+    account_store.start_session(engine, user_id, digest, now)
+    audit.record(engine, name, AuditAction.LOGIN, {})
+    return token, _actor_of(account)
+
+
+def sign_in_by_email(engine: Engine, email: str, now: datetime) -> tuple[str, Actor]:
+    """Single sign-on: the identity provider vouched for `email`; map it to an active account."""
+    wanted = email.strip().lower()
+    table = account_store.users(engine)
+    match = table[(table["email"].str.lower() == wanted) & table["active"].astype(bool)]
+    if not wanted or len(match) != 1:
+        audit.record(engine, wanted[:120] or "?", AuditAction.LOGIN_FAILED, {"method": "sso"})
+        if len(match) > 1:
+            raise AuthenticationError(
+                f"Single sign-on worked, but {len(match)} active accounts share this email "
+                "address, so it cannot tell which one is yours. Ask an administrator to keep "
+                "the address on one account only."
+            )
+        raise AuthenticationError(
+            "Single sign-on worked, but no active account has this email address. "
+            "Ask an administrator to add it to your account."
+        )
+    username = str(match["username"].iloc[0])
+    account = account_store.user(engine, username)
+    assert account is not None
+    token, digest = accounts.new_token()
+    account_store.start_session(engine, int(str(account["id"])), digest, now)
+    audit.record(engine, username, AuditAction.LOGIN, {"method": "sso"})
+    return token, _actor_of(account)
+
+
+def actor_for(engine: Engine, token: str | None, now: datetime) -> Actor | None:
+    """The actor of a session token; None when it is unknown, ended, idle too long or disabled."""
+    if not token:
+        return None
+    digest = accounts.token_digest(token)
+    row = account_store.session(engine, digest)
+    if row is None or row["ended_at"] is not None or not row["active"]:
+        return None
+    if accounts.expired(_aware(row["last_seen"]), now):  # type: ignore[arg-type]
+        account_store.end_session(engine, digest, now)
+        audit.record(engine, str(row["username"]), AuditAction.SESSION_EXPIRED, {})
+        return None
+    if now - _aware(row["last_seen"]) > SESSION_TOUCH:  # type: ignore[arg-type]
+        account_store.touch_session(engine, digest, now)
+    return _actor_of(row)
+
+
+def sign_out(engine: Engine, token: str, now: datetime) -> None:
+    """End a session."""
+    digest = accounts.token_digest(token)
+    row = account_store.session(engine, digest)
+    account_store.end_session(engine, digest, now)
+    if row is not None:
+        audit.record(engine, str(row["username"]), AuditAction.LOGOUT, {})

@@ -1,0 +1,120 @@
+"""Accounts: creating them (the first administrator included), listing, disabling and enabling,
+resetting passwords, and naming the console's actor."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation import accounts
+from evaluation.audit import AuditAction
+from evaluation.errors import InputError, PermissionDeniedError
+from evaluation.permissions import CONSOLE, Actor, Permission, console, require
+from evaluation.services.sessions import has_users
+from evaluation.storage import accounts as account_store
+from evaluation.storage import agencies as agency_store
+from evaluation.storage.db import Engine
+from evaluation.storage.models import utcnow
+
+
+def console_actor(engine: Engine, name: str = CONSOLE) -> Actor:
+    """The console as an actor, recorded as `console` or as an existing active account."""
+    name = name.strip()
+    if name == CONSOLE:
+        return console()
+    account = account_store.user(engine, name)
+    if account is None or not account["active"]:
+        raise InputError(
+            f"--user: expected the username of an active account (or leave it out to record "
+            f'"{CONSOLE}"), got "{name}"'
+        )
+    return console(name)
+
+
+def new_account(
+    username: str, role: str, password: str, agency: str | None, email: str, demo: bool
+) -> dict[str, object]:
+    """The stored record of a new account, its password hashed."""
+    now = utcnow()
+    return {
+        "username": username,
+        "role": role,
+        "agency_code": agency,
+        "email": email.strip(),
+        "password_hash": accounts.hash_password(password),
+        "active": True,
+        "demo": demo,
+        "failed_logins": 0,
+        "created_at": now,
+        "password_changed_at": now,
+    }
+
+
+def create_user(
+    actor: Actor,
+    engine: Engine,
+    username: str,
+    role: str,
+    password: str,
+    agency: str | None = None,
+    email: str = "",
+) -> int:
+    """Create an account."""
+    require(actor, Permission.MANAGE_ACCOUNTS, "manage accounts")
+    name = accounts.check_username(username)
+    accounts.check_role(role, agency)
+    if agency is not None and agency not in set(agency_store.agencies(engine)["code"]):
+        raise InputError(f'agency: no agency with code "{agency}"')
+    taken = set(account_store.users(engine)["email"].str.strip().str.lower()) - {""}
+    if email.strip().lower() in taken:
+        raise InputError(
+            f'email: "{email.strip()}" already belongs to another account; single sign-on maps '
+            "an email to exactly one account"
+        )
+    record = new_account(name, role, password, agency, email, demo=False)
+    return account_store.add_user(engine, record, actor.name)
+
+
+def create_first_admin(engine: Engine, username: str, password: str, email: str = "") -> int:
+    """The first account, from the first-run screen; refused once any account exists."""
+    if has_users(engine):
+        raise PermissionDeniedError("the first administrator already exists; sign in instead")
+    return create_user(console(), engine, username, "admin", password, email=email)
+
+
+def list_users(actor: Actor, engine: Engine) -> pd.DataFrame:
+    """Every account without its password hash."""
+    require(actor, Permission.MANAGE_ACCOUNTS, "see the accounts")
+    return account_store.users(engine)
+
+
+def set_user_active(actor: Actor, engine: Engine, username: str, active: bool) -> None:
+    """Disable or enable an account; a disabled account cannot sign in."""
+    require(actor, Permission.MANAGE_ACCOUNTS, "manage accounts")
+    action = AuditAction.USER_ENABLE if active else AuditAction.USER_DISABLE
+    account_store.change_user(
+        engine,
+        username,
+        {"active": active},
+        actor.name,
+        action,
+        end_sessions_at=None if active else utcnow(),
+    )
+
+
+def reset_password(actor: Actor, engine: Engine, username: str, password: str) -> None:
+    """Give an account a new password; it also unlocks the account."""
+    require(actor, Permission.MANAGE_ACCOUNTS, "reset passwords")
+    values: dict[str, object] = {
+        "password_hash": accounts.hash_password(password),
+        "password_changed_at": utcnow(),
+        "failed_logins": 0,
+        "locked_until": None,
+    }
+    account_store.change_user(
+        engine,
+        username,
+        values,
+        actor.name,
+        AuditAction.USER_RESET_PASSWORD,
+        end_sessions_at=utcnow(),
+    )
