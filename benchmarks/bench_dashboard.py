@@ -29,7 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluation import services  # noqa: E402
+from evaluation.permissions import console  # noqa: E402
+from evaluation.services import demo, sessions, users  # noqa: E402
+from evaluation.services import store as stored  # noqa: E402
 
 PAGES = (
     "overview",
@@ -48,19 +50,19 @@ USERNAME, PASSWORD = "bench-coordinator", "a long enough password"
 def demo_database(folder: Path) -> str:
     """A SQLite file with the demo data; returns its URL."""
     url = f"sqlite:///{folder / 'evaluation.db'}"
-    engine = services.open_store(url)
-    framework = services.framework_status(ROOT / "indicators.yaml").framework
+    engine = stored.open_store(url)
+    framework = stored.framework_status(ROOT / "indicators.yaml").framework
     assert framework is not None
-    services.load_demo(engine, framework, date.today())
-    services.create_user(engine, None, USERNAME, "coordinator", PASSWORD)
+    demo.load_demo(console(), engine, framework, date.today(), with_accounts=False)
+    users.create_user(console(), engine, USERNAME, "coordinator", PASSWORD)
     engine.dispose()
     return url
 
 
 def signed_in(at, url: str):  # type: ignore[no-untyped-def]
     """The AppTest with a fresh session of the benchmark's coordinator."""
-    engine = services.open_store(url)
-    token, _viewer = services.sign_in(engine, USERNAME, PASSWORD, datetime.now(UTC))
+    engine = stored.open_store(url)
+    token, _viewer = sessions.sign_in(engine, USERNAME, PASSWORD, datetime.now(UTC))
     engine.dispose()
     at.session_state["session_token"] = token
     return at

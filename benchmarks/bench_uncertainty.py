@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_evaluate import synthetic_data, synthetic_framework  # noqa: E402
 
 from evaluation import evaluate, load_framework  # noqa: E402
-from evaluation.analysis.uncertainty import draws, uncertainty  # noqa: E402
 from evaluation.analysis.batch import model_of  # noqa: E402
+from evaluation.analysis.uncertainty import draws, uncertainty  # noqa: E402
 from evaluation.framework import Framework  # noqa: E402
 
 SAMPLES = 10_000

@@ -4,8 +4,8 @@
 
 Each run starts from a fresh, migrated database holding the agencies and last year's figures
 (10,008 agency-months, so the month-on-month check and the preview have stored data to compare
-with). A coordinator then previews a real CSV file with `services.upload_preview` (read,
-validate, what changes) and stores it with `services.commit_upload` (read and validate again,
+with). A coordinator then previews a real CSV file with `uploads.preview_upload` (read,
+validate, what changes) and stores it with `uploads.commit_upload` (read and validate again,
 commit as one transaction). Prints a Markdown table of medians.
 """
 
@@ -28,10 +28,11 @@ import sqlalchemy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evaluation import services  # noqa: E402
-from evaluation.permissions import Actor  # noqa: E402
 from evaluation.framework import Framework, parse_framework  # noqa: E402
-from evaluation.storage import repository  # noqa: E402
+from evaluation.permissions import Actor  # noqa: E402
+from evaluation.services import uploads  # noqa: E402
+from evaluation.storage import agencies as agency_store  # noqa: E402
+from evaluation.storage import submissions as submission_store  # noqa: E402
 from evaluation.storage.db import make_engine, upgrade  # noqa: E402
 
 FIELDS = 25
@@ -72,11 +73,11 @@ def prepare(url: str, agencies: pd.DataFrame, stored: pd.DataFrame) -> sqlalchem
     """A migrated database with the agencies and last year's figures."""
     engine = make_engine(url)
     upgrade(engine)
-    repository.add_agencies(engine, agencies)
-    repository.commit_figures(
+    agency_store.add_agencies(engine, agencies, "bench")
+    submission_store.commit_figures(
         engine,
         stored.astype({f"f{i}": float for i in range(FIELDS)}),
-        repository.UploadMeta("seed", "seed.csv"),
+        submission_store.UploadMeta("seed", "seed.csv"),
     )
     return engine
 
@@ -88,10 +89,10 @@ def one_run(
     engine = prepare(url, agencies, stored)
     try:
         start = time.perf_counter()
-        preview = services.upload_preview(VIEWER, engine, fw, raw, "upload.csv", None, TODAY)
+        preview = uploads.preview_upload(VIEWER, engine, fw, raw, "upload.csv", None, TODAY)
         previewed = time.perf_counter()
         assert preview.checked.ok, preview.checked.errors[:3]
-        ids = services.commit_upload(engine, fw, raw, "upload.csv", VIEWER, None, TODAY)
+        ids = uploads.commit_upload(VIEWER, engine, fw, raw, "upload.csv", None, TODAY)
         done = time.perf_counter()
         assert len(ids) == AGENCIES * 12
     finally:

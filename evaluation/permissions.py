@@ -75,15 +75,10 @@ class Actor:
         own = self.agency == agency_code or self.may(Permission.EVERY_AGENCY)
         return self.may(permission) and own
 
-    @property
-    def sees_everything(self) -> bool:
-        """True for actors who see every agency, draft and upload."""
-        return self.may(Permission.EVERY_AGENCY)
-
 
 def console(name: str = CONSOLE) -> Actor:
     """The server's command line, recorded under `name` (an account's name, or `console`)."""
-    return Actor(name, CONSOLE)
+    return Actor(name, "console")
 
 
 def _who(actor: Actor) -> str:

@@ -9,15 +9,19 @@ import pandas as pd
 import pytest
 import sqlalchemy
 
-from evaluation import accounts, load_framework, services
-from evaluation.access import Viewer
+from evaluation import accounts, load_framework
 from evaluation.errors import (
     AuthenticationError,
     FrameworkError,
     InputError,
     PermissionDeniedError,
 )
-from evaluation.storage import repository
+from evaluation.permissions import Actor, console
+from evaluation.services import admin, demo, pages, profile, publication, sessions, uploads, users
+from evaluation.services import store as stored
+from evaluation.storage import agencies as agency_store
+from evaluation.storage import audit as audit_store
+from evaluation.storage import submissions as submission_store
 from evaluation.storage.db import Engine
 from tests.conftest import run_cli
 
@@ -25,26 +29,28 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
-ADMIN = Viewer("ada", "admin")
-COORDINATOR = Viewer("cora", "coordinator")
-AGENCY = Viewer("bank1", "agency", "BK01")
+ADMIN = Actor("ada", "admin")
+COORDINATOR = Actor("cora", "coordinator")
+AGENCY = Actor("bank1", "agency", "BK01")
 
 
 @pytest.fixture
 def store(db_url: str) -> Engine:
     """A store with the demo data and one account of each role."""
-    engine = services.open_store(db_url)
-    services.load_demo(engine, load_framework(ROOT / "indicators.yaml"), TODAY)
+    engine = stored.open_store(db_url)
+    demo.load_demo(
+        console(), engine, load_framework(ROOT / "indicators.yaml"), TODAY, with_accounts=False
+    )
     for viewer in (ADMIN, COORDINATOR, AGENCY):
-        services.create_user(engine, None, viewer.name, viewer.role, PASSWORD, viewer.agency)
+        users.create_user(console(), engine, viewer.name, viewer.role, PASSWORD, viewer.agency)
     return engine
 
 
 def test_passwords_are_argon2id_and_never_stored_in_clear(store: Engine) -> None:
-    services.sign_in(store, "ada", PASSWORD, NOW)
+    sessions.sign_in(store, "ada", PASSWORD, NOW)
     with pytest.raises(AuthenticationError):
-        services.sign_in(store, "ada", PASSWORD + "!", NOW)
-    services.reset_password(store, ADMIN, "cora", "another long password")
+        sessions.sign_in(store, "ada", PASSWORD + "!", NOW)
+    users.reset_password(ADMIN, store, "cora", "another long password")
     found = []
     with store.connect() as conn:
         for table in sqlalchemy.inspect(conn).get_table_names():
@@ -58,89 +64,89 @@ def test_passwords_are_argon2id_and_never_stored_in_clear(store: Engine) -> None
 
 def test_the_password_policy_is_enforced(store: Engine) -> None:
     with pytest.raises(InputError, match="at least 12 characters, got 11"):
-        services.create_user(store, ADMIN, "newbie", "coordinator", "x" * 10 + "y")
+        users.create_user(ADMIN, store, "newbie", "coordinator", "x" * 10 + "y")
     with pytest.raises(InputError, match="more than one distinct character"):
-        services.create_user(store, ADMIN, "newbie", "coordinator", "a" * 20)
+        users.create_user(ADMIN, store, "newbie", "coordinator", "a" * 20)
     with pytest.raises(InputError, match="must be bound to an agency"):
-        services.create_user(store, ADMIN, "newbie", "agency", PASSWORD)
+        users.create_user(ADMIN, store, "newbie", "agency", PASSWORD)
     with pytest.raises(InputError, match='no agency with code "ZZ99"'):
-        services.create_user(store, ADMIN, "newbie", "agency", PASSWORD, agency="ZZ99")
+        users.create_user(ADMIN, store, "newbie", "agency", PASSWORD, agency="ZZ99")
     with pytest.raises(InputError, match="username"):
-        services.create_user(store, ADMIN, "no spaces please", "coordinator", PASSWORD)
+        users.create_user(ADMIN, store, "no spaces please", "coordinator", PASSWORD)
 
 
 def test_failures_say_the_same_whether_or_not_the_user_exists(store: Engine) -> None:
     messages = set()
     for username, password in (("ada", "wrong password!!"), ("nobody", PASSWORD)):
         with pytest.raises(AuthenticationError) as caught:
-            services.sign_in(store, username, password, NOW)
+            sessions.sign_in(store, username, password, NOW)
         messages.add(str(caught.value))
     assert messages == {accounts.SIGN_IN_FAILED}
-    failures = repository.audit_log(store)
+    failures = audit_store.audit_log(store)
     assert list(failures["action"]).count("login.failed") == 2
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(store: Engine) -> None:
     for _ in range(accounts.MAX_FAILED_LOGINS):
         with pytest.raises(AuthenticationError):
-            services.sign_in(store, "cora", "not the password", NOW)
+            sessions.sign_in(store, "cora", "not the password", NOW)
     with pytest.raises(AuthenticationError) as caught:
-        services.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=14))
+        sessions.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=14))
     assert str(caught.value) == accounts.SIGN_IN_FAILED  # locked, and it does not say so
-    token, viewer = services.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=16))
+    token, viewer = sessions.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=16))
     assert viewer == COORDINATOR and token
     # A success clears the count: four more failures do not lock.
     for _ in range(accounts.MAX_FAILED_LOGINS - 1):
         with pytest.raises(AuthenticationError):
-            services.sign_in(store, "cora", "not the password", NOW + timedelta(minutes=17))
-    services.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=18))
+            sessions.sign_in(store, "cora", "not the password", NOW + timedelta(minutes=17))
+    sessions.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=18))
 
 
 def test_sessions_expire_after_eight_idle_hours_and_on_sign_out(store: Engine) -> None:
-    token, viewer = services.sign_in(store, "bank1", PASSWORD, NOW)
-    assert services.viewer_for(store, token, NOW + timedelta(hours=7)) == AGENCY
+    token, viewer = sessions.sign_in(store, "bank1", PASSWORD, NOW)
+    assert sessions.actor_for(store, token, NOW + timedelta(hours=7)) == AGENCY
     # Activity at 7 h moved the idle clock: 14 h after sign-in is only 7 h idle.
-    assert services.viewer_for(store, token, NOW + timedelta(hours=14)) == AGENCY
-    assert services.viewer_for(store, token, NOW + timedelta(hours=22, minutes=1)) is None
-    assert services.viewer_for(store, token, NOW + timedelta(hours=23)) is None
-    token, _ = services.sign_in(store, "bank1", PASSWORD, NOW)
-    services.sign_out(store, token, NOW + timedelta(minutes=1))
-    assert services.viewer_for(store, token, NOW + timedelta(minutes=2)) is None
-    assert services.viewer_for(store, "made-up-token", NOW) is None
-    actions = list(repository.audit_log(store)["action"])
+    assert sessions.actor_for(store, token, NOW + timedelta(hours=14)) == AGENCY
+    assert sessions.actor_for(store, token, NOW + timedelta(hours=22, minutes=1)) is None
+    assert sessions.actor_for(store, token, NOW + timedelta(hours=23)) is None
+    token, _ = sessions.sign_in(store, "bank1", PASSWORD, NOW)
+    sessions.sign_out(store, token, NOW + timedelta(minutes=1))
+    assert sessions.actor_for(store, token, NOW + timedelta(minutes=2)) is None
+    assert sessions.actor_for(store, "made-up-token", NOW) is None
+    actions = list(audit_store.audit_log(store)["action"])
     assert actions.count("login") == 2 and "logout" in actions and "session.expired" in actions
 
 
 def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(store: Engine) -> None:
-    token, _ = services.sign_in(store, "bank1", PASSWORD, NOW)
-    services.set_user_active(store, ADMIN, "bank1", False)
-    assert services.viewer_for(store, token, NOW) is None
+    token, _ = sessions.sign_in(store, "bank1", PASSWORD, NOW)
+    users.set_user_active(ADMIN, store, "bank1", False)
+    assert sessions.actor_for(store, token, NOW) is None
     with pytest.raises(AuthenticationError):
-        services.sign_in(store, "bank1", PASSWORD, NOW)
-    services.set_user_active(store, ADMIN, "bank1", True)
-    assert services.viewer_for(store, token, NOW) is None  # enabling again revives no session
-    assert services.sign_in(store, "bank1", PASSWORD, NOW)[1] == AGENCY
+        sessions.sign_in(store, "bank1", PASSWORD, NOW)
+    users.set_user_active(ADMIN, store, "bank1", True)
+    assert sessions.actor_for(store, token, NOW) is None  # enabling again revives no session
+    assert sessions.sign_in(store, "bank1", PASSWORD, NOW)[1] == AGENCY
 
 
 def test_a_new_password_ends_every_session_of_the_account(store: Engine) -> None:
-    first, _ = services.sign_in(store, "cora", PASSWORD, NOW)
-    second, _ = services.sign_in(store, "cora", PASSWORD, NOW)
-    other, _ = services.sign_in(store, "ada", PASSWORD, NOW)
-    services.reset_password(store, ADMIN, "cora", "another long password")
-    assert services.viewer_for(store, first, NOW) is None
-    assert services.viewer_for(store, second, NOW) is None
-    assert services.viewer_for(store, other, NOW) == ADMIN
+    first, _ = sessions.sign_in(store, "cora", PASSWORD, NOW)
+    second, _ = sessions.sign_in(store, "cora", PASSWORD, NOW)
+    other, _ = sessions.sign_in(store, "ada", PASSWORD, NOW)
+    users.reset_password(ADMIN, store, "cora", "another long password")
+    assert sessions.actor_for(store, first, NOW) is None
+    assert sessions.actor_for(store, second, NOW) is None
+    assert sessions.actor_for(store, other, NOW) == ADMIN
     with pytest.raises(AuthenticationError):
-        services.sign_in(store, "cora", PASSWORD, NOW)
-    assert services.sign_in(store, "cora", "another long password", NOW)[1] == COORDINATOR
+        sessions.sign_in(store, "cora", PASSWORD, NOW)
+    assert sessions.sign_in(store, "cora", "another long password", NOW)[1] == COORDINATOR
 
 
 def test_a_password_typed_as_the_username_never_reaches_the_audit_log(store: Engine) -> None:
     with pytest.raises(AuthenticationError):
-        services.sign_in(store, PASSWORD, PASSWORD, NOW)
+        sessions.sign_in(store, PASSWORD, PASSWORD, NOW)
     with pytest.raises(AuthenticationError):
-        services.sign_in(store, "mallory", PASSWORD, NOW)
-    log = repository.audit_log(store)
+        sessions.sign_in(store, "mallory", PASSWORD, NOW)
+    log = audit_store.audit_log(store)
     failed = log[log["action"] == "login.failed"]
     assert sorted(failed["actor"]) == ["(not a username)", "mallory"]
     assert not log.astype(str).apply(lambda c: c.str.contains(PASSWORD)).any().any()
@@ -149,67 +155,67 @@ def test_a_password_typed_as_the_username_never_reaches_the_audit_log(store: Eng
 def test_only_admins_manage_accounts(store: Engine) -> None:
     for viewer in (COORDINATOR, AGENCY):
         with pytest.raises(PermissionDeniedError, match="may not manage accounts"):
-            services.create_user(store, viewer, "eve", "admin", PASSWORD)
+            users.create_user(viewer, store, "eve", "admin", PASSWORD)
         with pytest.raises(PermissionDeniedError):
-            services.list_users(store, viewer)
+            users.list_users(viewer, store)
         with pytest.raises(PermissionDeniedError):
-            services.reset_password(store, viewer, "ada", "hijacked password!")
+            users.reset_password(viewer, store, "ada", "hijacked password!")
         with pytest.raises(PermissionDeniedError):
-            services.set_user_active(store, viewer, "ada", False)
+            users.set_user_active(viewer, store, "ada", False)
     with pytest.raises(PermissionDeniedError, match="already exists"):
-        services.create_first_admin(store, "eve", PASSWORD)
-    assert "password_hash" not in services.list_users(store, ADMIN).columns
+        users.create_first_admin(store, "eve", PASSWORD)
+    assert "password_hash" not in users.list_users(ADMIN, store).columns
 
 
 def test_each_service_refuses_what_an_agency_user_may_not_do(store: Engine) -> None:
     framework = load_framework(ROOT / "indicators.yaml")
-    data = services.load_dataset(store)
-    evaluator = services.make_evaluator(framework, data)
+    data = stored.load_dataset(store)
+    evaluator = stored.make_evaluator(framework, data)
     assert evaluator is not None
     evaluation = evaluator.evaluate("2026-10")
     raw = (ROOT / "tests" / "data" / "uploads" / "good.csv").read_bytes()  # BK01 and BK02
     refused = {
-        "overview": lambda: services.overview(AGENCY, framework, data, evaluation, NOW),
-        "indicators": lambda: services.indicator_detail(AGENCY, data, evaluation, "return_rate"),
-        "other profile": lambda: services.agency_profile(
-            AGENCY, data, evaluation, services.timeline(evaluator, data.months), "BK02", NOW
+        "overview": lambda: pages.overview(AGENCY, framework, data, evaluation, NOW),
+        "indicators": lambda: pages.indicator_detail(AGENCY, data, evaluation, "return_rate"),
+        "other profile": lambda: profile.agency_profile(
+            AGENCY, data, evaluation, pages.timeline(evaluator, data.months), "BK02", NOW
         ),
-        "other uploads": lambda: services.agency_submissions(AGENCY, data, "BK02"),
-        "upload for another": lambda: services.upload_preview(
+        "other uploads": lambda: uploads.agency_submissions(AGENCY, data, "BK02"),
+        "upload for another": lambda: uploads.preview_upload(
             AGENCY, store, framework, raw, "good.csv", "BK02", TODAY
         ),
-        "publish": lambda: services.publish_period(AGENCY, store, framework, "2026-10"),
-        "compare": lambda: services.publication_check(AGENCY, store, framework, "2026-10"),
-        "publications": lambda: services.publications(AGENCY, store),
-        "restore another's": lambda: services.restore_version(
-            AGENCY, store, int(repository.history(store, "BK02", "2026-09")["id"].iloc[-1])
+        "publish": lambda: publication.publish(AGENCY, store, framework, "2026-10"),
+        "compare": lambda: publication.compare_with_published(AGENCY, store, framework, "2026-10"),
+        "publications": lambda: publication.publications(AGENCY, store),
+        "restore another's": lambda: uploads.restore(
+            AGENCY, store, int(submission_store.history(store, "BK02", "2026-09")["id"].iloc[-1])
         ),
-        "demo": lambda: services.setup_demo(AGENCY, store, framework, TODAY),
-        "agencies": lambda: services.register_agencies_as(AGENCY, store, framework, b"", "a.csv"),
+        "demo": lambda: demo.load_demo(AGENCY, store, framework, TODAY),
+        "agencies": lambda: admin.register_agencies(AGENCY, store, framework, b"", "a.csv"),
     }
     for name, call in refused.items():
         with pytest.raises(PermissionDeniedError):
             call()
             pytest.fail(f"{name} was allowed")
     # Without naming an agency, an agency user's file is checked as its own: BK02 rows refused.
-    preview = services.upload_preview(AGENCY, store, framework, raw, "good.csv", None, TODAY)
+    preview = uploads.preview_upload(AGENCY, store, framework, raw, "good.csv", None, TODAY)
     assert any("may not submit figures for agency BK02" in str(e) for e in preview.checked.errors)
     # What it may see: its own profile and the league table without anyone's figures.
-    own = services.agency_profile(
-        AGENCY, data, evaluation, services.timeline(evaluator, data.months), "BK01", NOW
+    own = profile.agency_profile(
+        AGENCY, data, evaluation, pages.timeline(evaluator, data.months), "BK01", NOW
     )
     assert own.explanation.agency_code == "BK01"
     with pytest.raises(PermissionDeniedError):
-        services.league_table(AGENCY, evaluation, None)
+        pages.league_table(AGENCY, evaluation, None)
     with pytest.raises(PermissionDeniedError):
-        services.export_ranking(AGENCY, evaluation, "csv")
-    assert services.published_league(store, "2026-10") is None
-    services.publish_period(COORDINATOR, store, framework, "2026-10")
-    league = services.published_league(store, "2026-10")
+        pages.export_ranking(AGENCY, evaluation, "csv")
+    assert publication.published_league(console(), store, "2026-10") is None
+    publication.publish(COORDINATOR, store, framework, "2026-10")
+    league = publication.published_league(console(), store, "2026-10")
     assert league is not None and len(league) == 30
     assert list(league.columns) == ["rank", "agency_name", "agency_type", "tier", "score"]
     with pytest.raises(PermissionDeniedError):
-        services.register_agencies_as(COORDINATOR, store, framework, b"", "a.csv")
+        admin.register_agencies(COORDINATOR, store, framework, b"", "a.csv")
 
 
 def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
@@ -235,60 +241,61 @@ def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
 
 def test_the_audit_trail_is_for_admins_and_its_export_is_formula_safe(store: Engine) -> None:
     with pytest.raises(AuthenticationError):  # an identity provider's email, recorded as is
-        services.sign_in_by_email(store, "=cmd|'/c calc'!A1", NOW)
+        sessions.sign_in_by_email(store, "=cmd|'/c calc'!A1", NOW)
     for viewer in (COORDINATOR, AGENCY):
         with pytest.raises(PermissionDeniedError, match="may not read the audit log"):
-            services.audit_trail(viewer, store, None, None, None, None)
-    log = services.audit_trail(ADMIN, store, ["login.failed"], None, None, None)
+            admin.audit_trail(viewer, store, None, None, None, None)
+    log = admin.audit_trail(ADMIN, store, ["login.failed"], None, None, None)
     assert list(log["actor"]) == ["=cmd|'/c calc'!a1"]
-    text = services.audit_csv(log).decode("utf-8-sig")
+    text = admin.audit_csv(log).decode("utf-8-sig")
     assert "'=cmd|" in text and ",=cmd" not in text and "\n=cmd" not in text
-    everything = services.audit_trail(ADMIN, store, None, None, None, None)
+    everything = admin.audit_trail(ADMIN, store, None, None, None, None)
     assert everything["id"].is_monotonic_decreasing  # newest first
-    assert services.audit_trail(ADMIN, store, None, None, NOW + timedelta(days=400), None).empty
+    assert admin.audit_trail(ADMIN, store, None, None, NOW + timedelta(days=400), None).empty
 
 
 def test_demo_accounts_exist_only_with_demo_data_and_can_sign_in(
     store: Engine, db_url: str, tmp_path: Path
 ) -> None:
-    made = services.create_demo_accounts(store)
+    made = demo.create_demo_accounts(console(), store)
     framework = load_framework(ROOT / "indicators.yaml")
     assert made[0].username == "demo-coordinator" and made[0].role == "coordinator"
     assert {a.username for a in made[1:]} == {f"demo-{t}" for t in framework.type_ids()}
     bank = next(a for a in made if a.username == "demo-bank")
     assert bank.role == "agency" and bank.agency == "BK01"
-    _token, viewer = services.sign_in(store, "demo-bank", bank.password, NOW)
-    assert viewer == Viewer("demo-bank", "agency", "BK01")
-    assert services.demo_usernames(store)[0] == "demo-anti_fraud_centre"
+    _token, viewer = sessions.sign_in(store, "demo-bank", bank.password, NOW)
+    assert viewer == Actor("demo-bank", "agency", "BK01")
+    assert demo.demo_usernames(store)[0] == "demo-anti_fraud_centre"
     with store.connect() as conn:
         dump = " ".join(
             " ".join(map(str, row)) for row in conn.execute(sqlalchemy.text("SELECT * FROM users"))
         )
     assert not any(a.password in dump for a in made)
-    real = services.open_store(f"sqlite:///{tmp_path / 'real.db'}")
-    repository.add_agencies(
+    real = stored.open_store(f"sqlite:///{tmp_path / 'real.db'}")
+    agency_store.add_agencies(
         real,
         pd.DataFrame({"code": ["BK01"], "name": ["Bank"], "name_zh": [""], "type": ["bank"]}),
+        "tester",
     )
     with pytest.raises(PermissionDeniedError, match="only in a database of synthetic demo data"):
-        services.create_demo_accounts(real)
-    assert services.demo_usernames(real) == []
+        demo.create_demo_accounts(console(), real)
+    assert demo.demo_usernames(real) == []
 
 
 def test_single_sign_on_maps_an_email_to_an_active_account(store: Engine) -> None:
-    services.create_user(store, ADMIN, "olga", "coordinator", PASSWORD, email="Olga@Example.gov.cn")
-    token, viewer = services.sign_in_by_email(store, "olga@example.gov.cn", NOW)
-    assert viewer == Viewer("olga", "coordinator") and services.viewer_for(store, token, NOW)
+    users.create_user(ADMIN, store, "olga", "coordinator", PASSWORD, email="Olga@Example.gov.cn")
+    token, viewer = sessions.sign_in_by_email(store, "olga@example.gov.cn", NOW)
+    assert viewer == Actor("olga", "coordinator") and sessions.actor_for(store, token, NOW)
     with pytest.raises(AuthenticationError, match="no active account has this email"):
-        services.sign_in_by_email(store, "stranger@example.com", NOW)
-    services.set_user_active(store, ADMIN, "olga", False)
+        sessions.sign_in_by_email(store, "stranger@example.com", NOW)
+    users.set_user_active(ADMIN, store, "olga", False)
     with pytest.raises(AuthenticationError):
-        services.sign_in_by_email(store, "olga@example.gov.cn", NOW)
+        sessions.sign_in_by_email(store, "olga@example.gov.cn", NOW)
     with pytest.raises(AuthenticationError):
-        services.sign_in_by_email(store, "", NOW)  # accounts without an email never match
+        sessions.sign_in_by_email(store, "", NOW)  # accounts without an email never match
     with pytest.raises(InputError, match="already belongs to another account"):
-        services.create_user(
-            store, ADMIN, "olga2", "coordinator", PASSWORD, email="OLGA@example.gov.cn "
+        users.create_user(
+            ADMIN, store, "olga2", "coordinator", PASSWORD, email="OLGA@example.gov.cn "
         )
 
 
@@ -299,65 +306,65 @@ def test_replacing_the_framework_validates_backs_up_and_records(
     original = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
     path.write_text(original, encoding="utf-8")
     with pytest.raises(PermissionDeniedError):
-        services.replace_framework(COORDINATOR, store, path, original, NOW)
+        admin.replace_framework(COORDINATOR, store, path, original, NOW)
     broken = original.replace("version: 1", "version: 9", 1)
     with pytest.raises(FrameworkError):
-        services.replace_framework(ADMIN, store, path, broken, NOW)
+        admin.replace_framework(ADMIN, store, path, broken, NOW)
     assert path.read_text(encoding="utf-8") == original
     assert list(tmp_path.glob("*.bak")) == []
     edited = original.replace("submission_deadline_day: 10", "submission_deadline_day: 12", 1)
-    framework, backup = services.replace_framework(ADMIN, store, path, edited, NOW)
+    framework, backup = admin.replace_framework(ADMIN, store, path, edited, NOW)
     assert framework.submission_deadline_day == 12
     assert path.read_text(encoding="utf-8") == edited
     assert backup is not None and backup.read_text(encoding="utf-8") == original
     assert backup.name == "indicators.20261125-090000.yaml.bak"
-    log = repository.audit_log(store, ["framework.replace"])
+    log = audit_store.audit_log(store, ["framework.replace"])
     assert len(log) == 1 and framework.fingerprint in log["details"].iloc[0]
 
 
 def test_an_agency_taken_out_is_not_scored(store: Engine) -> None:
     framework = load_framework(ROOT / "indicators.yaml")
     with pytest.raises(PermissionDeniedError):
-        services.set_agency_active(COORDINATOR, store, "BK02", False)
-    services.set_agency_active(ADMIN, store, "BK02", False)
-    evaluator = services.make_evaluator(framework, services.load_dataset(store))
+        admin.set_agency_active(COORDINATOR, store, "BK02", False)
+    admin.set_agency_active(ADMIN, store, "BK02", False)
+    evaluator = stored.make_evaluator(framework, stored.load_dataset(store))
     assert evaluator is not None
     codes = set(evaluator.evaluate("2026-10").table["agency_code"])
     assert "BK02" not in codes and len(codes) == 29
-    services.set_agency_active(ADMIN, store, "BK02", True)
-    evaluator = services.make_evaluator(framework, services.load_dataset(store))
+    admin.set_agency_active(ADMIN, store, "BK02", True)
+    evaluator = stored.make_evaluator(framework, stored.load_dataset(store))
     assert evaluator is not None and len(evaluator.evaluate("2026-10").table) == 30
 
 
 def test_an_agency_user_sees_no_peer_median_that_gives_away_a_peer(store: Engine) -> None:
     framework = load_framework(ROOT / "indicators.yaml")
-    data = services.load_dataset(store)
-    evaluator = services.make_evaluator(framework, data)
+    data = stored.load_dataset(store)
+    evaluator = stored.make_evaluator(framework, data)
     assert evaluator is not None
     evaluation = evaluator.evaluate("2026-10")
-    timeline = services.timeline(evaluator, data.months)
+    timeline = pages.timeline(evaluator, data.months)
     table = evaluation.table.set_index("agency_code")
     small = table.loc["ED01", "agency_type"]
-    assert (table["agency_type"] == small).sum() <= services.PEER_GROUP_MINIMUM
-    services.create_user(store, ADMIN, "edu1", "agency", PASSWORD, agency="ED01")
-    mine = services.agency_profile(
-        Viewer("edu1", "agency", "ED01"), data, evaluation, timeline, "ED01", NOW
+    assert (table["agency_type"] == small).sum() <= profile.PEER_GROUP_MINIMUM
+    users.create_user(ADMIN, store, "edu1", "agency", PASSWORD, agency="ED01")
+    mine = profile.agency_profile(
+        Actor("edu1", "agency", "ED01"), data, evaluation, timeline, "ED01", NOW
     )
     assert mine.indicators["peer_median"].isna().all()
     assert mine.dimensions["type_median"].isna().all()
-    seen = services.agency_profile(COORDINATOR, data, evaluation, timeline, "ED01", NOW)
+    seen = profile.agency_profile(COORDINATOR, data, evaluation, timeline, "ED01", NOW)
     assert seen.dimensions["type_median"].notna().any()  # coordinators see every agency anyway
     # A type with enough other agencies gets medians of the others, without the agency itself.
     counts = table["agency_type"].value_counts()
-    big = counts[counts > services.PEER_GROUP_MINIMUM].index[0]
+    big = counts[counts > profile.PEER_GROUP_MINIMUM].index[0]
     code = table.index[table["agency_type"] == big][0]
-    services.create_user(store, ADMIN, "big1", "agency", PASSWORD, agency=code)
-    theirs = services.agency_profile(
-        Viewer("big1", "agency", code), data, evaluation, timeline, code, NOW
+    users.create_user(ADMIN, store, "big1", "agency", PASSWORD, agency=code)
+    theirs = profile.agency_profile(
+        Actor("big1", "agency", code), data, evaluation, timeline, code, NOW
     )
     others = table[(table["agency_type"] == big) & (table.index != code)]
     dims = theirs.dimensions.set_index("dimension")["type_median"]
     for dim in framework.dimensions:
         expected = others[f"dim.{dim.id}"].dropna()
-        if len(expected) >= services.PEER_GROUP_MINIMUM:
+        if len(expected) >= profile.PEER_GROUP_MINIMUM:
             assert dims[dim.id] == pytest.approx(expected.median())

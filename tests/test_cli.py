@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from evaluation.cli import main
-from evaluation.export import score_columns
 from evaluation.framework import load_framework
+from evaluation.io.export import score_columns
 from tests.conftest import SMALL, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,7 +249,7 @@ def test_weights_suggest_reproduces_the_critic_worked_example(tmp_path: Path) ->
     figures.insert(0, "agency_code", codes)
     figures.to_csv(tmp_path / "figures.csv", index=False)
     from evaluation import evaluate, load_framework
-    from evaluation.suggest import suggest_weights
+    from evaluation.analysis.suggest import suggest_weights
 
     framework = load_framework(tmp_path / "fw.yaml")
     evaluation = evaluate(framework, figures, pd.read_csv(tmp_path / "agencies.csv"), "2026-01")
@@ -393,11 +393,13 @@ def test_export_refuses_a_month_without_figures_and_import_an_unknown_agency(
 ) -> None:
     from datetime import date
 
-    from evaluation import services
+    from evaluation.permissions import console
+    from evaluation.services import demo
+    from evaluation.services import store as stored
 
     framework = load_framework(ROOT / "indicators.yaml")
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, date(2026, 11, 25))
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, date(2026, 11, 25), with_accounts=False)
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", db_url)
     target = tmp_path / "scores.csv"
@@ -423,22 +425,25 @@ def test_the_user_a_command_records_is_an_account_or_the_console(
 ) -> None:
     from datetime import date
 
-    from evaluation import services
-    from evaluation.storage import repository
+    from evaluation.permissions import console
+    from evaluation.services import demo, users
+    from evaluation.services import store as stored
+    from evaluation.storage import publications as publication_store
+    from evaluation.storage import submissions as submission_store
 
     framework = load_framework(ROOT / "indicators.yaml")
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, date(2026, 11, 25))
-    services.create_user(engine, None, "cora", "coordinator", "a long enough password")
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, date(2026, 11, 25), with_accounts=False)
+    users.create_user(console(), engine, "cora", "coordinator", "a long enough password")
     monkeypatch.setenv("DATABASE_URL", db_url)
     good = str(ROOT / "tests" / "data" / "uploads" / "good.csv")
-    before = repository.current_figures(engine)
+    before = submission_store.current_figures(engine)
     for name in ("ghost", ""):
         assert main(["import", good, "--user", name]) == 2
         assert "--user: expected the username of an active account" in capsys.readouterr().err
-    pd.testing.assert_frame_equal(repository.current_figures(engine), before)
+    pd.testing.assert_frame_equal(submission_store.current_figures(engine), before)
     assert main(["import", good]) == 0
-    assert repository.history(engine, "BK01", "2026-09").loc[0, "uploaded_by"] == "console"
+    assert submission_store.history(engine, "BK01", "2026-09").loc[0, "uploaded_by"] == "console"
     assert main(["publish", "2026-09", "--user", "cora"]) == 0
-    assert repository.published(engine, "2026-09").iloc[0]["published_by"] == "cora"
+    assert publication_store.published(engine, "2026-09").iloc[0]["published_by"] == "cora"
     engine.dispose()

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from evaluation.headline import headline_figures
+from evaluation.analysis.headline import headline_figures
 from evaluation.periods import parse_period
 
 FIGURES = pd.DataFrame(

@@ -19,9 +19,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, seed, settings
 from hypothesis import strategies as st
 
-from evaluation.engine import Evaluation, Evaluator, evaluate
 from evaluation.framework import Framework, parse_framework
 from evaluation.periods import parse_period
+from evaluation.scoring.engine import Evaluator, evaluate
+from evaluation.scoring.result import Evaluation
 
 TYPES = ("bank", "tel", "solo")
 MONTHS = ("2026-01", "2026-02", "2026-03")

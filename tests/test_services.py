@@ -10,11 +10,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import evaluate, load_framework, services
-from evaluation.access import Viewer
+from evaluation import evaluate, load_framework
 from evaluation.errors import StorageError, UploadError
 from evaluation.framework import Framework, parse_framework
-from evaluation.storage import repository
+from evaluation.permissions import Actor, console
+from evaluation.services import admin, demo, pages, publication, sessions, uploads
+from evaluation.services import store as stored
+from evaluation.storage import agencies as agency_store
+from evaluation.storage import audit as audit_store
+from evaluation.storage import publications as publication_store
+from evaluation.storage import submissions as submission_store
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,10 +32,10 @@ def framework() -> Framework:
 
 
 def test_demo_in_the_store_scores_like_the_files(db_url: str, framework: Framework) -> None:
-    engine = services.open_store(db_url)
-    data = services.load_demo(engine, framework, TODAY)
-    stored = (
-        services.stored_evaluation(engine, framework, "2026-10")
+    engine = stored.open_store(db_url)
+    data = demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    kept = (
+        stored.stored_evaluation(engine, framework, "2026-10")
         .table.set_index("agency_code")
         .sort_index()
     )
@@ -39,44 +44,54 @@ def test_demo_in_the_store_scores_like_the_files(db_url: str, framework: Framewo
         .table.set_index("agency_code")
         .sort_index()
     )
-    pd.testing.assert_series_equal(stored["score"], direct["score"], check_exact=False)
-    assert list(stored["tier"]) == list(direct["tier"])
-    revised = repository.history(engine, "BK02", "2026-09")
+    pd.testing.assert_series_equal(kept["score"], direct["score"], check_exact=False)
+    assert list(kept["tier"]) == list(direct["tier"])
+    revised = submission_store.history(engine, "BK02", "2026-09")
     assert list(revised["status"]) == ["current", "superseded"]
     with pytest.raises(StorageError, match="already holds agencies"):
-        services.load_demo(engine, framework, TODAY)
+        demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
     engine.dispose()
 
 
 def test_import_refuses_a_bad_file_whole(db_url: str, framework: Framework) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
-    before = repository.current_figures(engine)
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    before = submission_store.current_figures(engine)
     with pytest.raises(UploadError) as caught:
-        services.import_file(
-            engine, framework, ROOT / "tests/data/uploads/bad.csv", "ann", None, TODAY
+        uploads.commit_upload(
+            console("ann"),
+            engine,
+            framework,
+            (ROOT / "tests/data/uploads/bad.csv").read_bytes(),
+            (ROOT / "tests/data/uploads/bad.csv").name,
+            None,
+            TODAY,
         )
     assert len(caught.value.problems) == 8
-    pd.testing.assert_frame_equal(repository.current_figures(engine), before)
+    pd.testing.assert_frame_equal(submission_store.current_figures(engine), before)
     engine.dispose()
 
 
 def test_import_as_agency_and_versions(db_url: str, framework: Framework) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
     good = ROOT / "tests/data/uploads/good.csv"
     with pytest.raises(UploadError, match="you may not submit figures for agency BK02"):
-        services.import_file(engine, framework, good, "bk01-user", "BK01", TODAY)
-    ids = services.import_file(engine, framework, good, "coordinator", None, TODAY)
+        uploads.commit_upload(
+            console("bk01-user"), engine, framework, (good).read_bytes(), (good).name, "BK01", TODAY
+        )
+    ids = uploads.commit_upload(
+        console("coordinator"), engine, framework, (good).read_bytes(), (good).name, None, TODAY
+    )
     assert len(ids) == 2
-    history = repository.history(engine, "BK01", "2026-09")
+    history = submission_store.history(engine, "BK01", "2026-09")
     assert history.loc[0, "uploaded_by"] == "coordinator" and history.loc[0, "version"] == 2
     assert history.loc[0, "on_behalf_of"] == "BK01"  # a file of several agencies: each row's own
-    assert repository.history(engine, "BK02", "2026-09").loc[0, "on_behalf_of"] == "BK02"
+    assert submission_store.history(engine, "BK02", "2026-09").loc[0, "on_behalf_of"] == "BK02"
     raw = b"agency_code,period,loss_reported\nBK01,2026-09,1300000\n"
-    own = Viewer("bank1", "agency", "BK01")
-    services.commit_upload(engine, framework, raw, "own.csv", own, None, TODAY)
-    assert repository.history(engine, "BK01", "2026-09").loc[0, "on_behalf_of"] == ""
+    own = Actor("bank1", "agency", "BK01")
+    uploads.commit_upload(own, engine, framework, raw, "own.csv", None, TODAY)
+    assert submission_store.history(engine, "BK01", "2026-09").loc[0, "on_behalf_of"] == ""
     assert len(history.loc[0, "sha256"]) == 64
     engine.dispose()
 
@@ -89,8 +104,8 @@ def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
     demo = run("demo")
     assert demo.returncode == 0 and "SYNTHETIC" in demo.stdout
     account = next(line.split() for line in demo.stdout.splitlines() if "demo-coordinator" in line)
-    engine = services.open_store(f"sqlite:///{tmp_path / 'e.db'}")
-    _token, viewer = services.sign_in(engine, "demo-coordinator", account[1], datetime.now(UTC))
+    engine = stored.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    _token, viewer = sessions.sign_in(engine, "demo-coordinator", account[1], datetime.now(UTC))
     assert viewer.role == "coordinator"
     engine.dispose()
     history = run("history", "BK02", "2026年9月")
@@ -110,90 +125,98 @@ def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
 
 
 def test_publish_is_immutable_and_compare_shows_moves(db_url: str, framework: Framework) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
-    assert services.compare_with_published(engine, framework, "2026-09") is None
-    first = services.publish(engine, framework, "2026-09", "coordinator")
-    same = services.compare_with_published(engine, framework, "2026-09")
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    assert publication.compare_with_published(console(), engine, framework, "2026-09") is None
+    first = publication.publish(console("coordinator"), engine, framework, "2026-09")
+    same = publication.compare_with_published(console(), engine, framework, "2026-09")
     assert same is not None and same.identical and same.published_id == first
-    snapshot = repository.published(engine, "2026-09").iloc[0]
+    snapshot = publication_store.published(engine, "2026-09").iloc[0]
     assert snapshot["framework_text"] == framework.text
     # New figures for one bank: the data changed, and the bank's score moves.
-    services.import_file(engine, framework, ROOT / "tests/data/uploads/good.csv", "c", None, TODAY)
-    changed = services.compare_with_published(engine, framework, "2026-09")
+    uploads.commit_upload(
+        console("c"),
+        engine,
+        framework,
+        (ROOT / "tests/data/uploads/good.csv").read_bytes(),
+        (ROOT / "tests/data/uploads/good.csv").name,
+        None,
+        TODAY,
+    )
+    changed = publication.compare_with_published(console(), engine, framework, "2026-09")
     assert changed is not None and changed.data_changed and not changed.framework_changed
     assert {"BK01", "BK02"} <= set(changed.moves["agency_code"])
     # The published snapshot itself did not change.
-    again = repository.published(engine, "2026-09").iloc[0]
+    again = publication_store.published(engine, "2026-09").iloc[0]
     assert again["results"] == snapshot["results"]
-    assert "publish" in set(repository.audit_log(engine)["action"])
+    assert "publish" in set(audit_store.audit_log(engine)["action"])
     engine.dispose()
 
 
 def test_an_agency_taken_out_is_neither_scored_nor_published(
     db_url: str, framework: Framework
 ) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
-    admin = Viewer("ada", "admin")
-    services.publish(engine, framework, "2026-09", "ada")
-    published = services.stored_evaluation(engine, framework, "2026-09")
-    assert services.publication_state(engine, published).startswith("published on")
-    services.set_agency_active(admin, engine, "BK02", False)
-    draft = services.stored_evaluation(engine, framework, "2026-09")
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    ada = Actor("ada", "admin")
+    publication.publish(console("ada"), engine, framework, "2026-09")
+    published = stored.stored_evaluation(engine, framework, "2026-09")
+    assert publication.publication_state(console(), engine, published).startswith("published on")
+    admin.set_agency_active(ada, engine, "BK02", False)
+    draft = stored.stored_evaluation(engine, framework, "2026-09")
     assert "BK02" not in set(draft.table["agency_code"])
     assert len(draft.table) == len(published.table) - 1
-    assert services.publication_state(engine, draft) == "draft"
-    services.publish(engine, framework, "2026-09", "ada")
-    latest = json.loads(repository.published(engine, "2026-09").iloc[0]["results"])
+    assert publication.publication_state(console(), engine, draft) == "draft"
+    publication.publish(console("ada"), engine, framework, "2026-09")
+    latest = json.loads(publication_store.published(engine, "2026-09").iloc[0]["results"])
     assert "BK02" not in {row["agency_code"] for row in latest}
-    assert services.publication_state(engine, draft).startswith("published on")
+    assert publication.publication_state(console(), engine, draft).startswith("published on")
     engine.dispose()
 
 
 def test_publishing_an_empty_period_is_refused(db_url: str, framework: Framework) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
     with pytest.raises(StorageError, match="no figures are stored for 2020-01"):
-        services.publish(engine, framework, "2020-01", "coordinator")
+        publication.publish(console("coordinator"), engine, framework, "2020-01")
     engine.dispose()
 
 
 def test_preview_lists_changes_and_stores_nothing(db_url: str, framework: Framework) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
-    before = repository.current_figures(engine)
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    before = submission_store.current_figures(engine)
     raw = (ROOT / "tests/data/uploads/good.csv").read_bytes()
-    preview = services.preview_upload(engine, framework, raw, "good.csv", None, TODAY)
+    preview = uploads.preview_upload(console(), engine, framework, raw, "good.csv", None, TODAY)
     assert preview.checked.ok
     changes = preview.changes.set_index(["agency_code", "field"])
     assert changes.loc[("BK01", "loss_reported"), "new"] == 1_200_000
     assert changes.loc[("BK01", "loss_reported"), "change"] == "changed"
     assert not pd.isna(changes.loc[("BK01", "loss_reported"), "current"])
-    pd.testing.assert_frame_equal(repository.current_figures(engine), before)
+    pd.testing.assert_frame_equal(submission_store.current_figures(engine), before)
     engine.dispose()
 
 
 def test_preview_lists_removed_figures_and_keeps_those_not_in_the_file(
     db_url: str, framework: Framework
 ) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
-    stored = repository.current_figures(engine).set_index(["agency_code", "period"])
-    before = stored.loc[("BK01", "2026-09")]
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    kept = submission_store.current_figures(engine).set_index(["agency_code", "period"])
+    before = kept.loc[("BK01", "2026-09")]
     raw = (
         b"agency_code,period,loss_reported,amount_frozen\n"
         b"BK01,2026-09,1200000,\nBK02,2026-09,,999999999\n"
     )
-    preview = services.preview_upload(engine, framework, raw, "two.csv", None, TODAY)
+    preview = uploads.preview_upload(console(), engine, framework, raw, "two.csv", None, TODAY)
     assert preview.checked.ok
     changes = preview.changes[preview.changes["agency_code"] == "BK01"].set_index("field")
     assert set(changes.index) == {"loss_reported", "amount_frozen"}
     assert changes.loc["amount_frozen", "change"] == "removed"
     assert changes.loc["amount_frozen", "current"] == before["amount_frozen"]
-    viewer = Viewer("cora", "coordinator")
-    services.commit_upload(engine, framework, raw, "two.csv", viewer, None, TODAY)
-    after = repository.current_figures(engine).set_index(["agency_code", "period"])
+    viewer = Actor("cora", "coordinator")
+    uploads.commit_upload(viewer, engine, framework, raw, "two.csv", None, TODAY)
+    after = submission_store.current_figures(engine).set_index(["agency_code", "period"])
     after = after.loc[("BK01", "2026-09")]
     assert after["loss_reported"] == 1_200_000 and pd.isna(after["amount_frozen"])
     kept = [f for f in framework.field_ids() if f not in ("loss_reported", "amount_frozen")]
@@ -204,13 +227,13 @@ def test_preview_lists_removed_figures_and_keeps_those_not_in_the_file(
 def test_a_refused_row_never_shows_another_agencys_stored_figures(
     db_url: str, framework: Framework
 ) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
-    stored = repository.current_figures(engine).set_index(["agency_code", "period"])
-    theirs = stored.loc[("BK03", "2026-08"), "loss_reported"]
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    kept = submission_store.current_figures(engine).set_index(["agency_code", "period"])
+    theirs = kept.loc[("BK03", "2026-08"), "loss_reported"]
     raw = b"agency_code,period,loss_reported\n\nBK03,2026-09,1\n\nBK01,2026-09,1\n"
-    preview = services.upload_preview(
-        Viewer("bank1", "agency", "BK01"), engine, framework, raw, "f.csv", None, TODAY
+    preview = uploads.preview_upload(
+        Actor("bank1", "agency", "BK01"), engine, framework, raw, "f.csv", None, TODAY
     )
     assert not preview.checked.ok
     assert {e.row for e in preview.checked.errors} == {3}  # rows as the file numbers them
@@ -247,19 +270,19 @@ def test_template_has_only_the_types_fields_and_reads_back(framework: Framework)
 def test_overview_lists_every_red_line_event_and_no_quota_demotion(
     tmp_path: Path, framework: Framework
 ) -> None:
-    engine = services.open_store(f"sqlite:///{tmp_path / 'e.db'}")
-    services.load_demo(engine, framework, TODAY)
+    engine = stored.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
     tight = parse_framework(framework.text.replace("max_share: 0.2", "max_share: 0.05"))
-    data = services.load_dataset(engine)
-    evaluator = services.make_evaluator(tight, data)
+    data = stored.load_dataset(engine)
+    evaluator = stored.make_evaluator(tight, data)
     assert evaluator is not None
-    coordinator = Viewer("cora", "coordinator")
+    coordinator = Actor("cora", "coordinator")
     now = datetime(2026, 11, 25, tzinfo=UTC)
     seen_uncapped = seen_demoted = False
     for month in data.months:
         evaluation = evaluator.evaluate(month)
         table = evaluation.table
-        listed = services.overview(coordinator, tight, data, evaluation, now).red_lines
+        listed = pages.overview(coordinator, tight, data, evaluation, now).red_lines
         tripped = table.loc[table["flags"].str.contains("red_line:"), "agency_code"]
         assert list(listed["agency_code"]) == list(tripped), month
         assert listed["red_lines"].str.len().gt(0).all()
@@ -274,48 +297,46 @@ def test_overview_lists_every_red_line_event_and_no_quota_demotion(
 def test_the_agencies_template_registers_one_agency_per_type(
     db_url: str, framework: Framework
 ) -> None:
-    engine = services.open_store(db_url)
-    raw = services.agencies_template(framework)
-    admin = Viewer("ada", "admin")
-    added = services.register_agencies_as(admin, engine, framework, raw, "agencies.csv")
-    stored = repository.agencies(engine)
+    engine = stored.open_store(db_url)
+    raw = admin.agencies_template(framework)
+    ada = Actor("ada", "admin")
+    added = admin.register_agencies(ada, engine, framework, raw, "agencies.csv")
+    kept = agency_store.agencies(engine)
     assert added == len(framework.type_ids()) == len(stored)
-    assert sorted(stored["type"]) == sorted(framework.type_ids())
-    assert stored["code"].is_unique
+    assert sorted(kept["type"]) == sorted(framework.type_ids())
+    assert kept["code"].is_unique
     engine.dispose()
 
 
 def test_a_kept_stored_figure_still_obeys_at_most(db_url: str, framework: Framework) -> None:
-    engine = services.open_store(db_url)
-    services.load_demo(engine, framework, TODAY)
-    stored = repository.current_figures(engine).set_index(["agency_code", "period"])
-    frozen = stored.loc[("BK01", "2026-09"), "amount_frozen"]
-    coordinator = Viewer("cora", "coordinator")
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    kept = submission_store.current_figures(engine).set_index(["agency_code", "period"])
+    frozen = kept.loc[("BK01", "2026-09"), "amount_frozen"]
+    coordinator = Actor("cora", "coordinator")
     too_much = f"agency_code,period,amount_returned\nBK01,2026-09,{frozen + 1:.0f}\n".encode()
-    preview = services.upload_preview(
-        coordinator, engine, framework, too_much, "r.csv", None, TODAY
-    )
+    preview = uploads.preview_upload(coordinator, engine, framework, too_much, "r.csv", None, TODAY)
     (problem,) = preview.checked.errors
     assert problem.row == 2 and problem.column == "amount_returned"
     assert "would be above amount_frozen" in problem.message
     assert "the stored amount_frozen is kept" in problem.message
     with pytest.raises(UploadError):
-        services.commit_upload(engine, framework, too_much, "r.csv", coordinator, None, TODAY)
+        uploads.commit_upload(coordinator, engine, framework, too_much, "r.csv", None, TODAY)
     fine = f"agency_code,period,amount_returned\nBK01,2026-09,{frozen:.0f}\n".encode()
-    assert services.upload_preview(
+    assert uploads.preview_upload(
         coordinator, engine, framework, fine, "r.csv", None, TODAY
     ).checked.ok
     engine.dispose()
 
 
 def test_indicator_detail_speaks_both_languages(tmp_path: Path, framework: Framework) -> None:
-    engine = services.open_store(f"sqlite:///{tmp_path / 'e.db'}")
-    services.load_demo(engine, framework, TODAY)
-    data = services.load_dataset(engine)
-    evaluator = services.make_evaluator(framework, data)
+    engine = stored.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    data = stored.load_dataset(engine)
+    evaluator = stored.make_evaluator(framework, data)
     assert evaluator is not None
-    detail = services.indicator_detail(
-        Viewer("cora", "coordinator"), data, evaluator.evaluate("2026-10"), "return_rate"
+    detail = pages.indicator_detail(
+        Actor("cora", "coordinator"), data, evaluator.evaluate("2026-10"), "return_rate"
     )
     assert set(detail.trend["field"]) == {
         "Amount returned to victims 返还金额",

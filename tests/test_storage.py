@@ -9,7 +9,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from evaluation.errors import StorageError
-from evaluation.storage import repository as repo
+from evaluation.storage import agencies as agency_store
+from evaluation.storage import audit as audit_store
+from evaluation.storage import frameworks as framework_store
+from evaluation.storage import submissions as submission_store
 from evaluation.storage.db import current_revision, downgrade, head_revision, make_engine, upgrade
 from evaluation.storage.models import Submission
 
@@ -25,8 +28,10 @@ AGENCIES = pd.DataFrame(
 
 def upload(engine: Engine, rows: list[dict[str, object]], who: str = "alice") -> list[int]:
     """Commit rows as one upload."""
-    return repo.commit_figures(
-        engine, pd.DataFrame(rows), repo.UploadMeta(uploaded_by=who, source_file="f.csv")
+    return submission_store.commit_figures(
+        engine,
+        pd.DataFrame(rows),
+        submission_store.UploadMeta(uploaded_by=who, source_file="f.csv"),
     )
 
 
@@ -35,29 +40,29 @@ def test_the_schema_is_at_head(engine: Engine) -> None:
 
 
 def test_agencies_are_added_once(engine: Engine) -> None:
-    assert repo.add_agencies(engine, AGENCIES) == 2
-    assert repo.add_agencies(engine, AGENCIES) == 0
-    assert list(repo.agencies(engine)["name_zh"]) == ["一行", "二行"]
+    assert agency_store.add_agencies(engine, AGENCIES, "tester") == 2
+    assert agency_store.add_agencies(engine, AGENCIES, "tester") == 0
+    assert list(agency_store.agencies(engine)["name_zh"]) == ["一行", "二行"]
 
 
 def test_a_new_upload_supersedes_and_keeps_history(engine: Engine) -> None:
-    repo.add_agencies(engine, AGENCIES)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
     upload(engine, [{"agency_code": "BK01", "period": "2026-10", "loss": 100.0, "frozen": 10.0}])
     upload(
         engine,
         [{"agency_code": "BK01", "period": "2026-10", "loss": 100.0, "frozen": 30.0}],
         who="bob",
     )
-    current = repo.current_figures(engine)
+    current = submission_store.current_figures(engine)
     assert current.loc[0, "frozen"] == 30.0 and len(current) == 1
-    history = repo.history(engine, "BK01", "2026-10")
+    history = submission_store.history(engine, "BK01", "2026-10")
     assert list(history["version"]) == [2, 1]
     assert list(history["status"]) == ["current", "superseded"]
     assert list(history["uploaded_by"]) == ["bob", "alice"]
 
 
 def test_fields_a_file_leaves_out_keep_their_values(engine: Engine) -> None:
-    repo.add_agencies(engine, AGENCIES)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
     upload(engine, [{"agency_code": "BK01", "period": "2026-10", "loss": 100.0, "frozen": 10.0}])
     upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 30.0}])
     upload(
@@ -67,31 +72,31 @@ def test_fields_a_file_leaves_out_keep_their_values(engine: Engine) -> None:
             {"agency_code": "BK02", "period": "2026-10", "loss": 7.0, "frozen": 1.0},
         ],
     )
-    current = repo.current_figures(engine).set_index("agency_code")
+    current = submission_store.current_figures(engine).set_index("agency_code")
     assert current.loc["BK01", "frozen"] == 40.0
     assert pd.isna(current.loc["BK01", "loss"])  # a blank cell in a column with values clears
     upload(engine, [{"agency_code": "BK02", "period": "2026-10", "loss": 8.0, "frozen": None}])
-    current = repo.current_figures(engine).set_index("agency_code")
+    current = submission_store.current_figures(engine).set_index("agency_code")
     assert (current.loc["BK02", "loss"], current.loc["BK02", "frozen"]) == (8.0, 1.0)
-    assert list(repo.history(engine, "BK01", "2026-10")["version"]) == [3, 2, 1]
+    assert list(submission_store.history(engine, "BK01", "2026-10")["version"]) == [3, 2, 1]
 
 
 def test_restore_is_a_new_version(engine: Engine) -> None:
-    repo.add_agencies(engine, AGENCIES)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
     (first,) = upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 10.0}])
     upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 99.0, "loss": 5.0}])
-    new = repo.restore(engine, first, "carol")
-    history = repo.history(engine, "BK01", "2026-10")
+    new = submission_store.restore(engine, first, "carol")
+    history = submission_store.history(engine, "BK01", "2026-10")
     assert list(history["version"]) == [3, 2, 1]
     assert history.loc[0, "restored_from"] == first and history.loc[0, "id"] == new
     assert history.loc[0, "figures"] == history.loc[2, "figures"]  # an exact copy, nothing kept
-    assert repo.current_figures(engine).loc[0, "frozen"] == 10.0
-    log = repo.audit_log(engine)
+    assert submission_store.current_figures(engine).loc[0, "frozen"] == 10.0
+    log = audit_store.audit_log(engine)
     assert list(log["action"])[-3:] == ["upload", "upload", "restore"]
 
 
 def test_unknown_agency_leaves_nothing_behind(engine: Engine) -> None:
-    repo.add_agencies(engine, AGENCIES)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
     with pytest.raises(StorageError, match="unknown agency code XX"):
         upload(
             engine,
@@ -105,7 +110,7 @@ def test_unknown_agency_leaves_nothing_behind(engine: Engine) -> None:
 
 
 def test_a_failure_half_way_leaves_no_trace(engine: Engine) -> None:
-    repo.add_agencies(engine, AGENCIES)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
     upload(engine, [{"agency_code": "BK01", "period": "2026-09", "frozen": 5.0}])
     # The second row repeats the first agency-month: the database refuses two current
     # versions, after the first row was already written in the same transaction.
@@ -119,14 +124,14 @@ def test_a_failure_half_way_leaves_no_trace(engine: Engine) -> None:
         )
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Submission)).scalar() == 1
-    assert repo.current_figures(engine).to_dict("records") == [
+    assert submission_store.current_figures(engine).to_dict("records") == [
         {"agency_code": "BK01", "period": "2026-09", "frozen": 5.0}
     ]
 
 
 def test_racing_uploads_both_land_in_history(db_url: str) -> None:
     engines = [make_engine(db_url) for _ in range(4)]
-    repo.add_agencies(engines[0], AGENCIES)
+    agency_store.add_agencies(engines[0], AGENCIES, "tester")
     errors: list[BaseException] = []
 
     def send(i: int) -> None:
@@ -145,7 +150,7 @@ def test_racing_uploads_both_land_in_history(db_url: str) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    history = repo.history(engines[0], "BK01", "2026-10")
+    history = submission_store.history(engines[0], "BK01", "2026-10")
     assert sorted(history["version"]) == [1, 2, 3, 4]
     assert list(history["status"]).count("current") == 1
     for e in engines:
@@ -159,7 +164,7 @@ def test_an_old_database_is_upgraded_with_its_figures(db_url: str) -> None:
     engine = make_engine(db_url)
     downgrade(engine, "base")
     upgrade(engine, "0001")
-    repo.add_agencies(engine, AGENCIES)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
     with engine.begin() as conn:
         for sid, code, period, version, status in [
             (1, "BK01", "2026-09", 1, "current"),
@@ -176,28 +181,31 @@ def test_an_old_database_is_upgraded_with_its_figures(db_url: str) -> None:
             conn.exec_driver_sql(f"INSERT INTO figure_values VALUES ({sid}, '{field}', {value})")
     upgrade(engine)
     assert current_revision(engine) == head_revision()
-    assert len(repo.agencies(engine)) == 2
-    current = repo.current_figures(engine).fillna(-1.0).to_dict("records")
+    assert len(agency_store.agencies(engine)) == 2
+    current = submission_store.current_figures(engine).fillna(-1.0).to_dict("records")
     assert current == [
         {"agency_code": "BK01", "period": "2026-09", "frozen": 150.5, "loss": 1000.0},
         {"agency_code": "BK01", "period": "2026-10", "frozen": -1.0, "loss": 7.0},
     ]
-    assert list(repo.history(engine, "BK01", "2026-10")["figures"]) == [
+    assert list(submission_store.history(engine, "BK01", "2026-10")["figures"]) == [
         '{"loss": 7.0}',
         '{"frozen": 99.0}',
     ]
     upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 1.0}])
-    assert list(repo.history(engine, "BK01", "2026-10")["version"]) == [3, 2, 1]
+    assert list(submission_store.history(engine, "BK01", "2026-10")["version"]) == [3, 2, 1]
     engine.dispose()
 
 
 KILLED_CHILD = """
 import sys, time
 import pandas as pd
-from evaluation.storage import repository as repo
+from evaluation.storage import agencies as agency_store
+from evaluation.storage import audit as audit_store
+from evaluation.storage import frameworks as framework_store
+from evaluation.storage import submissions as submission_store
 from evaluation.storage.db import make_engine
 
-original = repo._insert_submissions
+original = submission_store._insert_submissions
 
 def stalled(conn, rows):
     ids = original(conn, rows)  # the rows are written inside the open transaction
@@ -205,10 +213,11 @@ def stalled(conn, rows):
     time.sleep(120)
     return ids
 
-repo._insert_submissions = stalled
+submission_store._insert_submissions = stalled
 engine = make_engine(sys.argv[1])
 rows = [{"agency_code": "BK01", "period": f"2025-{m:02d}", "frozen": 1.0} for m in range(1, 13)]
-repo.commit_figures(engine, pd.DataFrame(rows), repo.UploadMeta(uploaded_by="doomed"))
+meta = submission_store.UploadMeta(uploaded_by="doomed")
+submission_store.commit_figures(engine, pd.DataFrame(rows), meta)
 """
 
 
@@ -220,9 +229,9 @@ def test_a_killed_process_leaves_the_database_as_before(db_url: str, tmp_path) -
     from pathlib import Path
 
     engine = make_engine(db_url)
-    repo.add_agencies(engine, AGENCIES)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
     upload(engine, [{"agency_code": "BK02", "period": "2026-10", "frozen": 3.0}])
-    before = repo.current_figures(engine)
+    before = submission_store.current_figures(engine)
     script = tmp_path / "child.py"
     script.write_text(KILLED_CHILD, encoding="utf-8")
     child = subprocess.Popen(
@@ -238,7 +247,7 @@ def test_a_killed_process_leaves_the_database_as_before(db_url: str, tmp_path) -
     child.wait(timeout=30)
     engine.dispose()
     engine = make_engine(db_url)
-    pd.testing.assert_frame_equal(repo.current_figures(engine), before)
+    pd.testing.assert_frame_equal(submission_store.current_figures(engine), before)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Submission)).scalar() == 1
     upload(engine, [{"agency_code": "BK01", "period": "2025-01", "frozen": 2.0}])  # still usable
@@ -246,23 +255,31 @@ def test_a_killed_process_leaves_the_database_as_before(db_url: str, tmp_path) -
 
 
 def test_the_last_served_framework_is_remembered(engine: Engine) -> None:
-    assert repo.last_framework(engine) is None
-    assert repo.remember_framework(engine, "a" * 64, "version: 1  # A", "indicators.yaml")
-    assert not repo.remember_framework(engine, "a" * 64, "version: 1  # A", "indicators.yaml")
-    assert repo.remember_framework(engine, "b" * 64, "version: 1  # B", "indicators.yaml")
-    assert repo.last_framework(engine)["text"] == "version: 1  # B"  # type: ignore[index]
-    assert repo.remember_framework(engine, "a" * 64, "version: 1  # A", "indicators.yaml")
-    assert repo.last_framework(engine)["fingerprint"] == "a" * 64  # type: ignore[index]
-    served = [e for e in repo.audit_log(engine)["action"] if e == "framework.served"]
+    assert framework_store.last_framework(engine) is None
+    assert framework_store.remember_framework(
+        engine, "a" * 64, "version: 1  # A", "indicators.yaml"
+    )
+    assert not framework_store.remember_framework(
+        engine, "a" * 64, "version: 1  # A", "indicators.yaml"
+    )
+    assert framework_store.remember_framework(
+        engine, "b" * 64, "version: 1  # B", "indicators.yaml"
+    )
+    assert framework_store.last_framework(engine)["text"] == "version: 1  # B"  # type: ignore[index]
+    assert framework_store.remember_framework(
+        engine, "a" * 64, "version: 1  # A", "indicators.yaml"
+    )
+    assert framework_store.last_framework(engine)["fingerprint"] == "a" * 64  # type: ignore[index]
+    served = [e for e in audit_store.audit_log(engine)["action"] if e == "framework.served"]
     assert len(served) == 3
 
 
 def test_the_data_version_moves_with_every_upload(engine: Engine) -> None:
-    repo.add_agencies(engine, AGENCIES)
-    before = repo.data_version(engine)
+    agency_store.add_agencies(engine, AGENCIES, "tester")
+    before = submission_store.data_version(engine)
     upload(engine, [{"agency_code": "BK01", "period": "2026-10", "frozen": 1.0}])
-    after = repo.data_version(engine)
+    after = submission_store.data_version(engine)
     assert after != before
-    assert repo.data_version(engine) == after
-    subs = repo.submissions(engine)
+    assert submission_store.data_version(engine) == after
+    subs = submission_store.submissions(engine)
     assert list(subs["agency_code"]) == ["BK01"] and str(subs["uploaded_at"].dt.tz) == "UTC"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from evaluation.timeliness import deadline, submission_matrix
+from evaluation.analysis.timeliness import deadline, submission_matrix
 
 
 def at(text: str) -> pd.Timestamp:

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from evaluation import services
-from evaluation.access import Viewer
 from evaluation.errors import PermissionDeniedError
-from evaluation.storage import repository
+from evaluation.permissions import Actor, console
+from evaluation.services import admin, demo, sessions, uploads, users
+from evaluation.services import store as stored
+from evaluation.storage import audit as audit_store
+from evaluation.storage import submissions as submission_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -35,11 +37,11 @@ ACCOUNTS = (("ada", "admin", None), ("cora", "coordinator", None), ("bank1", "ag
 
 def add_accounts(url: str) -> None:
     """An administrator, a coordinator and an agency user of BK01 (when BK01 exists)."""
-    engine = services.open_store(url)
-    codes = set(services.load_dataset(engine).agencies["code"])
+    engine = stored.open_store(url)
+    codes = set(stored.load_dataset(engine).agencies["code"])
     for name, role, agency in ACCOUNTS:
         if agency is None or agency in codes:
-            services.create_user(engine, None, name, role, PASSWORD, agency=agency)
+            users.create_user(console(), engine, name, role, PASSWORD, agency=agency)
     engine.dispose()
 
 
@@ -47,10 +49,10 @@ def add_accounts(url: str) -> None:
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite database holding the Y-city demo and three accounts."""
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'evaluation.db'}"
-    engine = services.open_store(url)
-    framework = services.framework_status(ROOT / "indicators.yaml").framework
+    engine = stored.open_store(url)
+    framework = stored.framework_status(ROOT / "indicators.yaml").framework
     assert framework is not None
-    services.load_demo(engine, framework, date.today())
+    demo.load_demo(console(), engine, framework, date.today(), with_accounts=False)
     engine.dispose()
     add_accounts(url)
     return url
@@ -66,8 +68,8 @@ def empty_url(tmp_path: Path) -> str:
 
 def signed_in(at: AppTest, url: str, username: str) -> AppTest:
     """The AppTest with a fresh session of `username` in its browser session."""
-    engine = services.open_store(url)
-    token, _viewer = services.sign_in(engine, username, PASSWORD, datetime.now(UTC))
+    engine = stored.open_store(url)
+    token, _viewer = sessions.sign_in(engine, username, PASSWORD, datetime.now(UTC))
     engine.dispose()
     at.session_state["session_token"] = token
     return at
@@ -289,13 +291,13 @@ def test_an_agency_user_sees_only_its_own_and_what_was_published(
 
 
 def test_the_navigation_depends_on_the_role() -> None:
-    from evaluation.access import Viewer
+    from evaluation.permissions import Actor
     from evaluation.ui import pages
 
     everything = [p[2] for p in pages.PAGES]
-    assert pages.allowed_paths(Viewer("ada", "admin")) == everything
-    assert pages.allowed_paths(Viewer("cora", "coordinator")) == everything[:-2]  # no Audit, admin
-    agency = pages.allowed_paths(Viewer("bank1", "agency", "BK01"))
+    assert pages.allowed_paths(Actor("ada", "admin")) == everything
+    assert pages.allowed_paths(Actor("cora", "coordinator")) == everything[:-2]  # no Audit, admin
+    agency = pages.allowed_paths(Actor("bank1", "agency", "BK01"))
     assert agency == ["rankings", "agency", "upload", "framework"]
 
 
@@ -467,8 +469,8 @@ def test_an_administrator_writes_new_weights_keeping_comments_and_a_backup(
 
     fresh = load_framework(target)
     assert next(d for d in fresh.dimensions if d.id == "information_sharing").weight == 40.0
-    engine = services.open_store(demo_copy)
-    assert "framework.replace" in set(repository.audit_log(engine)["action"])
+    engine = stored.open_store(demo_copy)
+    assert "framework.replace" in set(audit_store.audit_log(engine)["action"])
     engine.dispose()
 
 
@@ -487,8 +489,8 @@ def test_invalid_weights_are_explained_not_applied(
 def test_a_superseded_version_is_restored_from_the_profile(
     demo_copy: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = services.open_store(demo_copy)
-    before = repository.history(engine, "BK02", "2026-09")
+    engine = stored.open_store(demo_copy)
+    before = submission_store.history(engine, "BK02", "2026-09")
     assert list(before["status"]) == ["current", "superseded"]
     at = page("profile", demo_copy, monkeypatch)
     at.query_params["agency"] = "BK02"
@@ -497,13 +499,13 @@ def test_a_superseded_version_is_restored_from_the_profile(
     at.button(key="restore").click().run()
     assert not at.exception
     assert any("Restored 2026-09 version 1" in s.value for s in at.success)
-    after = repository.history(engine, "BK02", "2026-09")
+    after = submission_store.history(engine, "BK02", "2026-09")
     assert list(after["version"]) == [3, 2, 1]
     assert after.loc[0, "figures"] == before.loc[1, "figures"]
     assert after.loc[0, "uploaded_by"] == "cora"
     # An agency user may restore its own agency's versions only.
     with pytest.raises(PermissionDeniedError):
-        services.restore_version(Viewer("bank1", "agency", "BK01"), engine, int(after.loc[1, "id"]))
+        uploads.restore(Actor("bank1", "agency", "BK01"), engine, int(after.loc[1, "id"]))
     engine.dispose()
 
 
@@ -513,10 +515,10 @@ def test_reloading_the_framework_is_recorded_with_who_asked(
     at = page("admin", demo_copy, monkeypatch, username="ada").run()
     at.button(key="reload_framework").click().run()
     assert not at.exception, at.exception
-    engine = services.open_store(demo_copy)
-    log = repository.audit_log(engine)
+    engine = stored.open_store(demo_copy)
+    log = audit_store.audit_log(engine)
     reloads = log[log["action"] == "framework.reload"]
     assert list(reloads["actor"]) == ["ada"]
     with pytest.raises(PermissionDeniedError):
-        services.reload_framework(Viewer("cora", "coordinator"), engine, ROOT / "indicators.yaml")
+        admin.reload_framework(Actor("cora", "coordinator"), engine, ROOT / "indicators.yaml")
     engine.dispose()

@@ -6,7 +6,7 @@ import pytest
 
 from evaluation.errors import InputError
 from evaluation.framework import parse_framework
-from evaluation.whatif import reweighted, set_weights
+from evaluation.framework.weights import reweighted, set_weights
 
 
 def test_only_the_weights_change_and_every_other_byte_stays(small_text: str) -> None:

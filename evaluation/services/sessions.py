@@ -65,7 +65,7 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tupl
         raise AuthenticationError(accounts.SIGN_IN_FAILED)
     if accounts.needs_rehash(stored_hash):
         # The hashing parameters were raised since this password was set: store it anew.
-        upgraded = {"password_hash": accounts.hash_password(password)}
+        upgraded: dict[str, object] = {"password_hash": accounts.hash_password(password)}
         account_store.change_user(engine, name, upgraded, name, AuditAction.USER_REHASH)
     token, digest = accounts.new_token()
     account_store.start_session(engine, user_id, digest, now)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from evaluation import services
 from evaluation.errors import AuthenticationError, EvaluationError
 from evaluation.permissions import Actor
+from evaluation.services import sessions, users
 from evaluation.ui import state
 
 
@@ -37,7 +37,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            token, _viewer = services.sign_in(state.engine(), username, password, datetime.now(UTC))
+            token, _actor = sessions.sign_in(state.engine(), username, password, datetime.now(UTC))
         except AuthenticationError as exc:
             st.error(str(exc))
             return
@@ -67,8 +67,8 @@ def first_admin_page() -> None:
         st.error("The two passwords differ.")
         return
     try:
-        services.create_first_admin(state.engine(), username, password, email)
-        token, _viewer = services.sign_in(state.engine(), username, password, datetime.now(UTC))
+        users.create_first_admin(state.engine(), username, password, email)
+        token, _actor = sessions.sign_in(state.engine(), username, password, datetime.now(UTC))
     except EvaluationError as exc:
         st.error(str(exc))
         return
@@ -77,15 +77,15 @@ def first_admin_page() -> None:
     st.rerun()
 
 
-def sidebar(viewer: Actor) -> None:
+def sidebar(actor: Actor) -> None:
     """Who is signed in, and the sign-out button."""
     token = st.session_state.get(state.TOKEN_KEY, "")
     if token and state.session_cookie() != token:
         _cookie_script(token)
-    where = f", {viewer.agency}" if viewer.agency else ""
-    st.sidebar.caption(f"Signed in as **{viewer.name}** ({viewer.role}{where})")
+    where = f", {actor.agency}" if actor.agency else ""
+    st.sidebar.caption(f"Signed in as **{actor.name}** ({actor.role}{where})")
     if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
-        services.sign_out(state.engine(), token, datetime.now(UTC))
+        sessions.sign_out(state.engine(), token, datetime.now(UTC))
         del st.session_state[state.TOKEN_KEY]
         st.session_state[state.SIGNED_OUT] = True
         if state.sso_configured() and st.user.get("is_logged_in", False):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from evaluation import services
 from evaluation.errors import EvaluationError, FrameworkError
 from evaluation.permissions import ROLES
+from evaluation.services import admin, users
 from evaluation.settings import setting
 from evaluation.ui import cache, state
 
@@ -17,7 +17,7 @@ from evaluation.ui import cache, state
 def _accounts(ctx: state.Context) -> None:
     """List, add, disable and reset accounts."""
     engine = state.engine()
-    st.dataframe(services.list_users(engine, ctx.viewer), hide_index=True, key="users")
+    st.dataframe(users.list_users(ctx.actor, engine), hide_index=True, key="users")
     with st.form("add_user", clear_on_submit=True):
         st.write("**Add an account**")
         left, middle, right = st.columns(3)
@@ -30,8 +30,8 @@ def _accounts(ctx: state.Context) -> None:
         password = middle.text_input("Password", type="password", key="new_password")
         if st.form_submit_button("Add account"):
             try:
-                services.create_user(
-                    engine, ctx.viewer, username, role, password, agency=agency, email=email
+                users.create_user(
+                    ctx.actor, engine, username, role, password, agency=agency, email=email
                 )
             except EvaluationError as exc:
                 st.error(str(exc))
@@ -55,9 +55,9 @@ def _accounts(ctx: state.Context) -> None:
         if action:
             try:
                 if action == "reset":
-                    services.reset_password(engine, ctx.viewer, username, password)
+                    users.reset_password(ctx.actor, engine, username, password)
                 else:
-                    services.set_user_active(engine, ctx.viewer, username, action == "enable")
+                    users.set_user_active(ctx.actor, engine, username, action == "enable")
             except EvaluationError as exc:
                 st.error(str(exc))
             else:
@@ -70,8 +70,8 @@ def _agencies(ctx: state.Context) -> None:
     file = st.file_uploader("Register agencies (code, name, name_zh, type)", type=["csv", "xlsx"])
     if file is not None and st.button("Register"):
         try:
-            added = services.register_agencies_as(
-                ctx.viewer, state.engine(), ctx.framework, file.getvalue(), file.name
+            added = admin.register_agencies(
+                ctx.actor, state.engine(), ctx.framework, file.getvalue(), file.name
             )
         except EvaluationError as exc:
             st.error(str(exc))
@@ -84,7 +84,7 @@ def _agencies(ctx: state.Context) -> None:
         (back, True, "Bring back"),
     ):
         if code and column.button(label, key=f"agency_{active}"):
-            services.set_agency_active(ctx.viewer, state.engine(), code, active)
+            admin.set_agency_active(ctx.actor, state.engine(), code, active)
             st.rerun()
 
 
@@ -93,7 +93,7 @@ def _framework(ctx: state.Context) -> None:
     path = Path(setting("INDICATORS_FILE"))
     st.write(f"In force: `{path}` · fingerprint `{ctx.framework.short_fingerprint}`")
     if st.button("Reload from disk", icon=":material/refresh:", key="reload_framework"):
-        services.reload_framework(ctx.viewer, state.engine(), path)
+        admin.reload_framework(ctx.actor, state.engine(), path)
         cache.framework_status.clear()
         cache.served_framework.clear()
         st.rerun()
@@ -108,8 +108,8 @@ def _framework(ctx: state.Context) -> None:
             )
             return
         try:
-            framework, backup = services.replace_framework(
-                ctx.viewer, state.engine(), path, text, datetime.now(UTC)
+            framework, backup = admin.replace_framework(
+                ctx.actor, state.engine(), path, text, datetime.now(UTC)
             )
         except FrameworkError as exc:
             st.error(f"{new.name} is invalid; nothing was written.")
@@ -129,7 +129,7 @@ def render() -> None:
     if ctx is None:
         return
     st.title("Administration")
-    if ctx.viewer.role != "admin":
+    if ctx.actor.role != "admin":
         st.error("Only administrators manage accounts, agencies and the framework file.")
         return
     accounts, agencies, framework = st.tabs(["Accounts", "Agencies", "Framework file"])

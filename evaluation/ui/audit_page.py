@@ -6,8 +6,9 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from evaluation import services
+from evaluation.audit import AuditAction
 from evaluation.errors import PermissionDeniedError
+from evaluation.services import admin
 from evaluation.ui import components, state
 
 
@@ -20,20 +21,20 @@ def render() -> None:
     st.title("Audit")
     left, middle, right = st.columns([2, 1, 1])
     actions = left.multiselect(
-        "Actions", services.AUDIT_ACTIONS, placeholder="every action", key="audit_actions"
+        "Actions", [a.value for a in AuditAction], placeholder="every action", key="audit_actions"
     )
-    actor = middle.text_input("Person", placeholder="anyone", key="audit_actor")
+    person = middle.text_input("Person", placeholder="anyone", key="audit_actor")
     today = datetime.now(UTC).date()
     dates = right.date_input(
         "Between", (today - timedelta(days=30), today), max_value=today, key="audit_dates"
     )
     start, end = (dates[0], dates[-1]) if isinstance(dates, tuple) and dates else (today, today)
     try:
-        log = services.audit_trail(
-            ctx.viewer,
+        log = admin.audit_trail(
+            ctx.actor,
             state.engine(),
             actions,
-            actor.strip() or None,
+            person.strip() or None,
             datetime.combine(start, time.min, tzinfo=UTC),
             datetime.combine(end, time.max, tzinfo=UTC),
         )
@@ -44,7 +45,7 @@ def render() -> None:
     st.dataframe(log, hide_index=True, key="audit")
     st.download_button(
         "Download CSV",
-        lambda: services.audit_csv(log),
+        lambda: admin.audit_csv(log),
         file_name=f"audit-{start}-{end}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -14,11 +14,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from evaluation import services
 from evaluation.framework import Framework
 from evaluation.permissions import Actor
 from evaluation.scoring.engine import Evaluator
 from evaluation.scoring.result import Evaluation
+from evaluation.services import analysis, pages
+from evaluation.services import store as stored
 from evaluation.storage.db import Engine
 
 FRAMEWORK_KEY: dict[str | type, Callable[[Any], Any]] = {Framework: lambda f: f.fingerprint}
@@ -27,31 +28,31 @@ FRAMEWORK_KEY: dict[str | type, Callable[[Any], Any]] = {Framework: lambda f: f.
 @st.cache_resource(show_spinner="Opening the database…")
 def store(url: str) -> Engine:
     """The database engine, upgraded to the newest schema once per process."""
-    return services.open_store(url)
+    return stored.open_store(url)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def framework_status(path: str, modified: float) -> services.FrameworkStatus:
+def framework_status(path: str, modified: float) -> stored.FrameworkStatus:
     """The framework file, reloaded whenever its modification time changes."""
-    return services.framework_status(path)
+    return stored.framework_status(path)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def served_framework(url: str, path: str, modified: float) -> tuple[Framework | None, str]:
     """The framework to serve; recorded in the database once per file version and process."""
-    return services.served_framework(store(url), framework_status(path, modified))
+    return stored.served_framework(store(url), framework_status(path, modified))
 
 
 @st.cache_resource(show_spinner="Reading the figures…", max_entries=4)
-def dataset(url: str, version: str) -> services.Dataset:
+def dataset(url: str, version: str) -> stored.Dataset:
     """Agencies, current figures and the submission log at one data version."""
-    return services.load_dataset(store(url))
+    return stored.load_dataset(store(url))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=FRAMEWORK_KEY)
 def evaluator(url: str, version: str, framework: Framework) -> Evaluator | None:
     """The evaluator over one data version (its figure cube is built once)."""
-    return services.make_evaluator(framework, dataset(url, version))
+    return stored.make_evaluator(framework, dataset(url, version))
 
 
 @st.cache_resource(show_spinner="Scoring…", max_entries=64, hash_funcs=FRAMEWORK_KEY)
@@ -67,33 +68,33 @@ def timeline(url: str, version: str, framework: Framework) -> pd.DataFrame:
     scorer = evaluator(url, version, framework)
     if scorer is None:
         return pd.DataFrame()
-    return services.timeline(scorer, dataset(url, version).months)
+    return pages.timeline(scorer, dataset(url, version).months)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=FRAMEWORK_KEY)
 def reweighted(
-    viewer: Actor,
+    actor: Actor,
     framework: Framework,
     dimensions: tuple[tuple[str, float], ...],
     indicators: tuple[tuple[str, float], ...],
 ) -> Framework:
     """The framework with other weights (the text rewritten and validated once per weight set)."""
-    return services.reweight(viewer, framework, dict(dimensions), dict(indicators))
+    return analysis.reweight(actor, framework, dict(dimensions), dict(indicators))
 
 
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=FRAMEWORK_KEY)
 def overview(
-    viewer: Actor, url: str, version: str, framework: Framework, period: str, hour: datetime
-) -> services.Overview:
+    actor: Actor, url: str, version: str, framework: Framework, period: str, hour: datetime
+) -> pages.Overview:
     """The overview of a period as it stood at `hour` (submissions fall due by the day)."""
     result = evaluation(url, version, framework, period)
     assert result is not None
-    return services.overview(viewer, framework, dataset(url, version), result, hour)
+    return pages.overview(actor, framework, dataset(url, version), result, hour)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=FRAMEWORK_KEY)
 def uncertainty(
-    viewer: Actor,
+    actor: Actor,
     url: str,
     version: str,
     framework: Framework,
@@ -106,12 +107,12 @@ def uncertainty(
     """The uncertainty table of a period under a framework (coordinators only call this)."""
     result = evaluation(url, version, framework, period)
     assert result is not None
-    return services.uncertainty_analysis(viewer, result, samples, noise, seed, methods).table
+    return analysis.uncertainty_analysis(actor, result, samples, noise, seed, methods).table
 
 
 @st.cache_data(show_spinner=False, max_entries=16, hash_funcs=FRAMEWORK_KEY)
 def sensitivity(
-    viewer: Actor,
+    actor: Actor,
     url: str,
     version: str,
     framework: Framework,
@@ -125,4 +126,4 @@ def sensitivity(
     """Sobol indices and the leave-one-out table of a period under a framework."""
     result = evaluation(url, version, framework, period)
     assert result is not None
-    return services.sensitivity_analysis(viewer, result, samples, noise, seed, bootstrap, methods)
+    return analysis.sensitivity_analysis(actor, result, samples, noise, seed, bootstrap, methods)

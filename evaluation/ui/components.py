@@ -8,13 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from evaluation import services
 from evaluation.framework import Framework
+from evaluation.periods import PeriodKind
 from evaluation.scoring.result import Evaluation
+from evaluation.services import demo, pages
 from evaluation.ui import state
 from evaluation.ui.state import Context
 
-KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
+KINDS: dict[str, PeriodKind] = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 NO_TIER_COLOUR = "#9e9e9e"
 
 
@@ -25,7 +26,7 @@ def banners(ctx: Context) -> None:
     """The synthetic-data banner, on every page of a demo database, with the demo accounts."""
     if not ctx.data.synthetic:
         return
-    names = services.demo_usernames(state.engine())
+    names = demo.demo_usernames(state.engine())
     st.warning(
         "Demo data: every agency and figure here is synthetic (Y city), not real."
         + (f" Demo accounts: {', '.join(names)}." if names else ""),
@@ -49,7 +50,7 @@ def period_picker(ctx: Context, kinds: tuple[str, ...] = tuple(KINDS)) -> str | 
     kind = st.sidebar.segmented_control(
         "Period", [k for k in KINDS if k in kinds], default=kinds[0], key="period_kind"
     )
-    choices = services.period_choices(ctx.data, KINDS[kind or kinds[0]])
+    choices = pages.period_choices(ctx.data, KINDS[kind or kinds[0]])
     return st.sidebar.selectbox(
         "Which", choices, key=f"period_{kind}", label_visibility="collapsed"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from evaluation import services
+from evaluation.services import pages
 from evaluation.ui import state
 
 
@@ -20,7 +20,7 @@ def render() -> None:
         f"scores 0–{framework.scale:g} · figures due by day {framework.submission_deadline_day} "
         "of the following month"
     )
-    tree = services.framework_tree(framework)
+    tree = pages.framework_tree(framework)
     for dimension, rows in tree.groupby("dimension", sort=False):
         share = rows["share of total (all apply)"].sum()
         with st.expander(f"**{dimension}** · {share:.0%} of the total", expanded=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from evaluation import services
+from evaluation.services import pages
 from evaluation.ui import components
 
 
@@ -19,7 +19,7 @@ def render() -> None:
     chosen: str = st.selectbox(
         "Indicator", list(labels), format_func=lambda i: labels[i], key="indicator"
     )
-    detail = services.indicator_detail(ctx.viewer, ctx.data, evaluation, chosen)
+    detail = pages.indicator_detail(ctx.actor, ctx.data, evaluation, chosen)
     st.subheader(f"Scores, {period}")
     st.plotly_chart(
         px.imshow(

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from evaluation import services
+from evaluation.services import publication
 from evaluation.ui import cache, components, state
 
 
@@ -19,7 +19,9 @@ def _metric(column, row: pd.Series) -> None:  # type: ignore[no-untyped-def]
         shown = "–" if pd.isna(value) else f"{value:.1%}"
         delta = None if pd.isna(change) else f"{change * 100:+.1f} pp"
     else:
-        shown = "–" if pd.isna(value) else f"¥{value / 1e6:,.2f} m"
+        money = row["unit"] == "CNY"
+        amount = f"¥{value / 1e6:,.2f} m" if money else f"{value:,.0f} {row['unit']}".strip()
+        shown = "–" if pd.isna(value) else amount
         delta = None if pd.isna(change) else f"{change:+.1%}"
     column.metric(
         row["label"], shown, delta, help=f"{row['label_zh']}; change against the previous period"
@@ -33,11 +35,15 @@ def render() -> None:
         return
     ctx, period, evaluation = page.ctx, page.period, page.evaluation
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    view = cache.overview(
-        ctx.viewer, state.database_url(), ctx.version, ctx.framework, period, hour
-    )
-    st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
-    columns = [*st.columns(4, border=True), *st.columns(4, border=True)]
+    view = cache.overview(ctx.actor, state.database_url(), ctx.version, ctx.framework, period, hour)
+    st.caption(f"{period} · {publication.publication_state(ctx.actor, state.engine(), evaluation)}")
+    if view.headline.empty:
+        st.info(
+            "The framework declares no headline figures, so no city-wide totals are shown. "
+            "Add a `headline` section to the framework file to show them here."
+        )
+    slots = len(view.headline) + 2
+    columns = [c for _ in range(0, slots, 4) for c in st.columns(4, border=True)]
     for column, (_, row) in zip(columns, view.headline.iterrows(), strict=False):
         _metric(column, row)
     columns[len(view.headline)].metric(

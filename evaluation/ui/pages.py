@@ -1,10 +1,14 @@
-"""The dashboard's pages and who sees which (used by dashboard.py and by links between pages)."""
+"""The dashboard's pages, each declaring the permission that opens it; the menu of each actor is
+derived from the same role -> permissions table the services check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
-from evaluation.permissions import Actor
+from evaluation.permissions import Actor, Permission
 from evaluation.ui import (
     account_pages,
     admin_page,
@@ -21,43 +25,91 @@ from evaluation.ui import (
     welcome_page,
 )
 
-PAGES = (
-    (overview_page.render, "Overview", "overview", ":material/dashboard:"),
-    (rankings_page.render, "Rankings", "rankings", ":material/leaderboard:"),
-    links.PROFILE,
-    (indicators_page.render, "Indicators", "indicators", ":material/grid_on:"),
-    (submissions_page.render, "Submissions", "submissions", ":material/event_available:"),
-    (upload_page.render, "Upload", "upload", ":material/upload_file:"),
-    (framework_page.render, "Framework", "framework", ":material/account_tree:"),
-    (publish_page.render, "Publish", "publish", ":material/campaign:"),
-    (weights_page.render, "Weights", "weights", ":material/tune:"),
-    (audit_page.render, "Audit", "audit", ":material/policy:"),
-    (admin_page.render, "Administration", "admin", ":material/admin_panel_settings:"),
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the menu: what renders it, its title, url path, icon and the permission it
+    needs."""
+
+    render: Callable[[], None]
+    title: str
+    url_path: str
+    icon: str
+    permission: Permission
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        overview_page.render, "Overview", "overview", ":material/dashboard:", Permission.SEE_DRAFTS
+    ),
+    PageSpec(
+        rankings_page.render,
+        "Rankings",
+        "rankings",
+        ":material/leaderboard:",
+        Permission.SEE_PUBLISHED,
+    ),
+    PageSpec(*links.PROFILE, Permission.SEE_AGENCY),
+    PageSpec(
+        indicators_page.render,
+        "Indicators",
+        "indicators",
+        ":material/grid_on:",
+        Permission.SEE_DRAFTS,
+    ),
+    PageSpec(
+        submissions_page.render,
+        "Submissions",
+        "submissions",
+        ":material/event_available:",
+        Permission.SEE_DRAFTS,
+    ),
+    PageSpec(
+        upload_page.render, "Upload", "upload", ":material/upload_file:", Permission.UPLOAD_FIGURES
+    ),
+    PageSpec(
+        framework_page.render,
+        "Framework",
+        "framework",
+        ":material/account_tree:",
+        Permission.SEE_FRAMEWORK,
+    ),
+    PageSpec(publish_page.render, "Publish", "publish", ":material/campaign:", Permission.PUBLISH),
+    PageSpec(
+        weights_page.render, "Weights", "weights", ":material/tune:", Permission.ANALYSE_WEIGHTS
+    ),
+    PageSpec(audit_page.render, "Audit", "audit", ":material/policy:", Permission.READ_AUDIT),
+    PageSpec(
+        admin_page.render,
+        "Administration",
+        "admin",
+        ":material/admin_panel_settings:",
+        Permission.MANAGE_ACCOUNTS,
+    ),
 )
-ADMIN_PAGES = {"audit", "admin"}
-AGENCY_PAGES = {"rankings", "agency", "upload", "framework"}
 
 
-def allowed_paths(viewer: Actor) -> list[str]:
-    """The url paths of the pages a viewer may open, in menu order."""
-    return [
-        p[2]
-        for p in PAGES
-        if (viewer.role == "admin" or p[2] not in ADMIN_PAGES)
-        and (viewer.sees_everything or p[2] in AGENCY_PAGES)
-    ]
+def allowed_pages(actor: Actor) -> list[PageSpec]:
+    """The pages an actor may open, in menu order."""
+    return [page for page in PAGES if actor.may(page.permission)]
 
 
-def visible(viewer: Actor | None, has_users: bool, empty: bool) -> list[st.Page]:
-    """The pages this viewer may open: set-up and sign-in first, the welcome page while empty."""
+def allowed_paths(actor: Actor) -> list[str]:
+    """The url paths of the pages an actor may open, in menu order."""
+    return [page.url_path for page in allowed_pages(actor)]
+
+
+def visible(actor: Actor | None, has_users: bool, empty: bool) -> list[st.Page]:
+    """The pages this actor may open: set-up and sign-in first, the welcome page while empty."""
     if not has_users:
         return [st.Page(account_pages.first_admin_page, title="Set up", default=True)]
-    if viewer is None:
+    if actor is None:
         return [st.Page(account_pages.sign_in_page, title="Sign in", default=True)]
     if empty:
         return [st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)]
-    allowed = [p for p in PAGES if p[2] in allowed_paths(viewer)]
     return [
-        st.Page(render, title=title, url_path=url_path, icon=icon, default=k == 0)
-        for k, (render, title, url_path, icon) in enumerate(allowed)
+        st.Page(
+            page.render, title=page.title, url_path=page.url_path, icon=page.icon, default=k == 0
+        )
+        for k, page in enumerate(allowed_pages(actor))
     ]

@@ -9,14 +9,15 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from evaluation import services
 from evaluation.errors import EvaluationError
 from evaluation.framework import Framework
-from evaluation.permissions import Actor
+from evaluation.permissions import Actor, Permission
+from evaluation.services import profile as agency_profiles
+from evaluation.services import publication, uploads
 from evaluation.ui import cache, components, state
 
 
-def _radar(framework: Framework, profile: services.Profile) -> go.Figure:
+def _radar(framework: Framework, profile: agency_profiles.Profile) -> go.Figure:
     """Dimension scores against the median of agencies of the same type (when shown)."""
     dims = profile.dimensions.dropna(subset=["score"])
     labels = [f"{a}<br>{b}" for a, b in zip(dims["label"], dims["label_zh"], strict=True)]
@@ -36,7 +37,7 @@ def _radar(framework: Framework, profile: services.Profile) -> go.Figure:
     return figure
 
 
-def _over_time(framework: Framework, profile: services.Profile) -> go.Figure:
+def _over_time(framework: Framework, profile: agency_profiles.Profile) -> go.Figure:
     """Score (with tier bands) and rank, month by month."""
     line = profile.timeline
     figure = make_subplots(specs=[[{"secondary_y": True}]])
@@ -70,8 +71,8 @@ def render() -> None:
     components.banners(ctx)
     period = components.period_picker(ctx)
     agencies = ctx.data.agencies
-    if not ctx.viewer.sees_everything:
-        agencies = agencies[agencies["code"] == ctx.viewer.agency]
+    if not ctx.actor.may(Permission.EVERY_AGENCY):
+        agencies = agencies[agencies["code"] == ctx.actor.agency]
     codes = list(agencies["code"])
     if not codes:
         st.title("Agency profile")
@@ -93,8 +94,8 @@ def render() -> None:
     assert evaluation is not None
     history = cache.timeline(state.database_url(), ctx.version, ctx.framework)
     try:
-        profile = services.agency_profile(
-            ctx.viewer, ctx.data, evaluation, history, code, datetime.now(UTC)
+        profile = agency_profiles.agency_profile(
+            ctx.actor, ctx.data, evaluation, history, code, datetime.now(UTC)
         )
     except EvaluationError as exc:
         st.error(str(exc))
@@ -102,7 +103,8 @@ def render() -> None:
     why = profile.explanation
     st.title(why.agency_name)
     st.caption(
-        f"{why.agency_type} · {period} · {services.publication_state(state.engine(), evaluation)}"
+        f"{why.agency_type} · {period} · "
+        + publication.publication_state(ctx.actor, state.engine(), evaluation)
     )
     a, b, c, d = st.columns(4)
     a.metric("Score", "–" if why.score is None else f"{why.score:.1f}")
@@ -119,9 +121,10 @@ def render() -> None:
     left, right = st.columns(2)
     left.subheader("Dimensions")
     left.plotly_chart(_radar(ctx.framework, profile), key="radar")
-    if not ctx.viewer.sees_everything:
+    if not ctx.actor.may(Permission.EVERY_AGENCY):
         left.caption(
-            f"Type medians are shown only where at least {services.PEER_GROUP_MINIMUM} other "
+            "Type medians are shown only where at least "
+            f"{agency_profiles.PEER_GROUP_MINIMUM} other "
             "agencies of your type have a score, so that no median points at one agency."
         )
     right.subheader("Over time")
@@ -148,11 +151,11 @@ def render() -> None:
         )
     st.subheader("Submission history")
     st.dataframe(profile.submissions, hide_index=True, column_config={"agency_code": None})
-    if ctx.viewer.may_upload_for(code):
-        _restore(ctx.viewer, profile.submissions)
+    if ctx.actor.may_for(Permission.UPLOAD_FIGURES, code):
+        _restore(ctx.actor, profile.submissions)
 
 
-def _restore(viewer: Actor, submissions: pd.DataFrame) -> None:
+def _restore(actor: Actor, submissions: pd.DataFrame) -> None:
     """Make a superseded version current again; the restore is itself a new version."""
     if done := st.session_state.pop("restore_done", None):
         st.success(done, icon=":material/check_circle:")
@@ -174,7 +177,7 @@ def _restore(viewer: Actor, submissions: pd.DataFrame) -> None:
         )
         if st.button("Make this version current again", key="restore"):
             try:
-                new_id = services.restore_version(viewer, state.engine(), int(chosen))
+                new_id = uploads.restore(actor, state.engine(), int(chosen))
             except EvaluationError as exc:
                 st.error(str(exc))
                 return

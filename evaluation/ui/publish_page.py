@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from evaluation import services
 from evaluation.errors import EvaluationError
+from evaluation.services import pages, publication
 from evaluation.ui import components, state
 
 
@@ -15,9 +15,11 @@ def render() -> None:
     if view is None:
         return
     ctx, period, evaluation = view.ctx, view.period, view.evaluation
-    status = services.publication_state(state.engine(), evaluation)
+    status = publication.publication_state(ctx.actor, state.engine(), evaluation)
     st.caption(f"{period} · {status}")
-    comparison = services.publication_check(ctx.viewer, state.engine(), ctx.framework, period)
+    comparison = publication.compare_with_published(
+        ctx.actor, state.engine(), ctx.framework, period
+    )
     if comparison is None:
         st.info(f"{period} has never been published.")
     elif comparison.identical:
@@ -39,7 +41,7 @@ def render() -> None:
         st.dataframe(comparison.moves, hide_index=True, key="moves")
     st.subheader("Draft to publish")
     st.dataframe(
-        services.league_table(ctx.viewer, evaluation, None)[
+        pages.league_table(ctx.actor, evaluation, None)[
             ["rank", "agency_name", "agency_type", "score", "tier", "tier_reasons"]
         ].style.map(components.tier_style(ctx.framework), subset=["tier"]),
         hide_index=True,
@@ -50,7 +52,7 @@ def render() -> None:
     )
     if st.button("Publish", type="primary", disabled=not sure, icon=":material/campaign:"):
         try:
-            new_id = services.publish_period(ctx.viewer, state.engine(), ctx.framework, period)
+            new_id = publication.publish(ctx.actor, state.engine(), ctx.framework, period)
         except EvaluationError as exc:
             st.error(str(exc))
         else:
@@ -58,5 +60,5 @@ def render() -> None:
             st.rerun()
     st.subheader("Published")
     st.dataframe(
-        services.publications(ctx.viewer, state.engine()), hide_index=True, key="published"
+        publication.publications(ctx.actor, state.engine()), hide_index=True, key="published"
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from evaluation import services
+from evaluation.permissions import Permission
+from evaluation.services import pages, publication
 from evaluation.ui import components, links, state
 
 
@@ -14,15 +15,15 @@ def render() -> None:
     if view is None:
         return
     ctx, period = view.ctx, view.period
-    if not ctx.viewer.sees_everything:
+    if not ctx.actor.may(Permission.SEE_DRAFTS):
         _published(ctx, period)
         return
     evaluation = view.evaluation
-    st.caption(f"{period} · {services.publication_state(state.engine(), evaluation)}")
+    st.caption(f"{period} · {publication.publication_state(ctx.actor, state.engine(), evaluation)}")
     types = st.multiselect(
         "Agency types", ctx.framework.type_ids(), placeholder="All types", key="rank_types"
     )
-    table = services.league_table(ctx.viewer, evaluation, types)
+    table = pages.league_table(ctx.actor, evaluation, types)
     table["rank_change"] = table["rank_change"].map(components.format_change)
     scale = ctx.framework.scale
     dims = {
@@ -60,7 +61,7 @@ def render() -> None:
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Download CSV",
-        lambda: services.export_ranking(ctx.viewer, evaluation, "csv"),
+        lambda: pages.export_ranking(ctx.actor, evaluation, "csv"),
         file_name=f"rankings-{evaluation.period.label}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -68,7 +69,7 @@ def render() -> None:
     )
     right.download_button(
         "Download XLSX",
-        lambda: services.export_ranking(ctx.viewer, evaluation, "xlsx"),
+        lambda: pages.export_ranking(ctx.actor, evaluation, "xlsx"),
         file_name=f"rankings-{evaluation.period.label}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
@@ -80,7 +81,7 @@ def render() -> None:
 
 def _published(ctx: state.Context, period: str) -> None:
     """What agency users see: the league table as published, or that it is not published yet."""
-    league = services.published_league(state.engine(), period)
+    league = publication.published_league(ctx.actor, state.engine(), period)
     if league is None:
         st.info(f"The {period} league table has not been published yet.")
         return

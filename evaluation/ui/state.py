@@ -1,4 +1,4 @@
-"""What every page needs first: the database, the framework in force, the viewer, the data."""
+"""What every page needs first: the database, the framework in force, the actor, the data."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from evaluation import services
 from evaluation.errors import AuthenticationError
 from evaluation.framework import Framework
 from evaluation.permissions import Actor
 from evaluation.scoring.result import Evaluation
+from evaluation.services import sessions, store
 from evaluation.settings import setting
 from evaluation.storage.db import Engine
 from evaluation.ui import cache
@@ -53,7 +53,7 @@ def _sso_token() -> str | None:
     if not sso_configured() or not st.user.get("is_logged_in", False):
         return None
     try:
-        token, _who = services.sign_in_by_email(
+        token, _who = sessions.sign_in_by_email(
             engine(), str(st.user.get("email") or ""), datetime.now(UTC)
         )
     except AuthenticationError as exc:
@@ -62,7 +62,7 @@ def _sso_token() -> str | None:
     return token
 
 
-def viewer() -> Actor | None:
+def actor() -> Actor | None:
     """Who is signed in to this browser session; None when nobody is (or the session ended)."""
     token = st.session_state.get(TOKEN_KEY)
     remembered = session_cookie()
@@ -70,7 +70,7 @@ def viewer() -> Actor | None:
         token = remembered
     if token is None and not st.session_state.get(SIGNED_OUT):
         token = _sso_token()
-    found = services.viewer_for(engine(), token, datetime.now(UTC))
+    found = sessions.actor_for(engine(), token, datetime.now(UTC))
     if found is None:
         if st.session_state.pop(TOKEN_KEY, None) is not None:
             st.toast("Your session has ended; please sign in again.")
@@ -81,7 +81,7 @@ def viewer() -> Actor | None:
 
 def has_users() -> bool:
     """True once the first account exists."""
-    return services.has_users(engine())
+    return sessions.has_users(engine())
 
 
 def current_framework(show_problems: bool = False) -> Framework | None:
@@ -99,24 +99,24 @@ def current_framework(show_problems: bool = False) -> Framework | None:
 
 @dataclass(frozen=True)
 class Context:
-    """The framework, viewer and stored data a page renders from."""
+    """The framework, actor and stored data a page renders from."""
 
     framework: Framework
-    viewer: Actor
-    data: services.Dataset
+    actor: Actor
+    data: store.Dataset
     version: str
 
 
 def context() -> Context | None:
     """Everything a page needs; None (with the reason shown) when nothing can be shown."""
-    who = viewer()
+    who = actor()
     if who is None:
         st.info("Please sign in.")
         return None
     framework = current_framework()
     if framework is None:
         return None
-    version = services.data_version(engine())
+    version = store.data_version(engine())
     return Context(framework, who, cache.dataset(database_url(), version), version)
 
 
@@ -127,7 +127,7 @@ def evaluation_of(ctx: Context, period: str) -> Evaluation | None:
 
 def store_is_empty() -> bool:
     """True while no agency is registered (the first-run screen is shown)."""
-    return services.store_is_empty(engine())
+    return store.store_is_empty(engine())
 
 
 def evaluation_of_framework(ctx: Context, framework: Framework, period: str) -> Evaluation:

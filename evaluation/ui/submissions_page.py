@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from evaluation import services
 from evaluation.analysis.timeliness import LATE, LATE_REVISED, MISSING, REVISED
+from evaluation.permissions import Permission
+from evaluation.services import pages
 from evaluation.ui import components, state
 
 SYMBOLS = {"on time": "✓", REVISED: "✓ rev", LATE: "late", LATE_REVISED: "late rev", MISSING: "✗"}
@@ -31,8 +32,8 @@ def render() -> None:
         components.nothing_stored()
         return
     count = st.slider("Months shown", 3, max(3, min(36, len(months))), min(12, len(months)))
-    matrix = services.submission_overview(
-        ctx.viewer, ctx.framework, ctx.data, months[-count:], datetime.now(UTC)
+    matrix = pages.submission_overview(
+        ctx.actor, ctx.framework, ctx.data, months[-count:], datetime.now(UTC)
     )
     grid = matrix.assign(cell=matrix["status"].map(SYMBOLS).fillna("")).pivot(
         index="agency_name", columns="period", values="cell"
@@ -46,6 +47,6 @@ def render() -> None:
     st.write(" · ".join(f"{status}: {n}" for status, n in counts.items()))
     st.subheader("Every version")
     shown = ctx.data.submissions[ctx.data.submissions["period"].isin(months[-count:])]
-    if not ctx.viewer.sees_everything:
-        shown = shown[shown["agency_code"] == ctx.viewer.agency]
+    if not ctx.actor.may(Permission.EVERY_AGENCY):
+        shown = shown[shown["agency_code"] == ctx.actor.agency]
     st.dataframe(shown.sort_values("id", ascending=False), hide_index=True)

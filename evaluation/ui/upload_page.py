@@ -7,9 +7,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from evaluation import services
 from evaluation.errors import EvaluationError, UploadError
 from evaluation.ingest.validate import Issue, row_numbers
+from evaluation.permissions import Permission
+from evaluation.services import uploads
 from evaluation.ui import components, state
 
 ERROR_CELL = "background-color: #f8d7da; color: #842029; font-weight: 600"
@@ -46,7 +47,7 @@ def render() -> None:
     st.title("Upload figures")
     agencies = ctx.data.agencies
     names = dict(zip(agencies["code"], agencies["name"], strict=True))
-    if ctx.viewer.sees_everything:
+    if ctx.actor.may(Permission.EVERY_AGENCY):
         on_behalf = st.selectbox(
             "Upload on behalf of",
             [None, *agencies["code"]],
@@ -56,20 +57,20 @@ def render() -> None:
             key="on_behalf",
         )
     else:
-        on_behalf = ctx.viewer.agency
+        on_behalf = ctx.actor.agency
         st.caption(f"Figures of {names.get(on_behalf or '', on_behalf)} ({on_behalf})")
     with st.expander("Templates", icon=":material/description:"):
         kind = st.selectbox("Agency type", ctx.framework.type_ids(), key="template_type")
         st.download_button(
             f"Download the {kind} template (XLSX)",
-            lambda: services.upload_template(ctx.framework, kind, date.today()),
+            lambda: uploads.upload_template(ctx.framework, kind, date.today()),
             file_name=f"template-{kind}.xlsx",
             on_click="ignore",
         )
     if on_behalf:
         with st.expander(f"Upload history of {names.get(on_behalf, on_behalf)}"):
             st.dataframe(
-                services.agency_submissions(ctx.viewer, ctx.data, on_behalf),
+                uploads.agency_submissions(ctx.actor, ctx.data, on_behalf),
                 hide_index=True,
                 column_config={"agency_code": None},
             )
@@ -84,8 +85,8 @@ def render() -> None:
     raw = file.getvalue()
     try:
         with st.spinner(f"Checking {file.name}…"):
-            preview = services.upload_preview(
-                ctx.viewer, state.engine(), ctx.framework, raw, file.name, on_behalf, date.today()
+            preview = uploads.preview_upload(
+                ctx.actor, state.engine(), ctx.framework, raw, file.name, on_behalf, date.today()
             )
     except UploadError as exc:
         st.error(f"{file.name} cannot be read:")
@@ -118,12 +119,12 @@ def render() -> None:
     if st.button("Store this upload", type="primary", icon=":material/cloud_upload:"):
         try:
             with st.spinner(f"Storing {rows} agency-month(s)…"):
-                ids = services.commit_upload(
+                ids = uploads.commit_upload(
+                    ctx.actor,
                     state.engine(),
                     ctx.framework,
                     raw,
                     file.name,
-                    ctx.viewer,
                     on_behalf,
                     date.today(),
                 )

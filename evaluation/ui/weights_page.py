@@ -8,11 +8,12 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from evaluation import services
 from evaluation.analysis.suggest import EXPLANATIONS
 from evaluation.analysis.whatif import compare, effective_shares
 from evaluation.errors import EvaluationError, FrameworkError
 from evaluation.framework import Framework
+from evaluation.permissions import Permission
+from evaluation.services import admin, analysis
 from evaluation.settings import setting
 from evaluation.ui import cache, components, state
 
@@ -111,7 +112,7 @@ def render() -> None:
             dims, inds = _editors(ctx.framework)
         try:
             changed = cache.reweighted(
-                ctx.viewer, ctx.framework, tuple(dims.items()), tuple(inds.items())
+                ctx.actor, ctx.framework, tuple(dims.items()), tuple(inds.items())
             )
         except FrameworkError as exc:
             right.error("These weights are not a valid framework:")
@@ -166,13 +167,16 @@ def render() -> None:
                 mime="application/x-yaml",
                 on_click="ignore",
             )
-            if ctx.viewer.role == "admin" and changed.fingerprint != ctx.framework.fingerprint:
+            if (
+                ctx.actor.may(Permission.MANAGE_FRAMEWORK)
+                and changed.fingerprint != ctx.framework.fingerprint
+            ):
                 if right.button(
                     "Write these weights to indicators.yaml", type="primary", key="write_weights"
                 ):
                     try:
-                        written, backup = services.replace_framework(
-                            ctx.viewer,
+                        written, backup = admin.replace_framework(
+                            ctx.actor,
                             state.engine(),
                             Path(setting("INDICATORS_FILE")),
                             changed.text,
@@ -187,7 +191,7 @@ def render() -> None:
                             f"`{backup}`."
                         )
     with suggestions:
-        for method, table in services.weight_suggestions(ctx.viewer, before).items():
+        for method, table in analysis.weight_suggestions(ctx.actor, before).items():
             st.subheader(method.upper() if method == "critic" else method.capitalize())
             st.caption(EXPLANATIONS[method])
             st.dataframe(
@@ -209,7 +213,7 @@ def render() -> None:
         samples, noise, seed, methods = _settings("u", 10_000, (100, 100_000), 1000)
         with st.spinner(f"Scoring {samples:,} weight sets…"):
             result = cache.uncertainty(
-                ctx.viewer,
+                ctx.actor,
                 state.database_url(),
                 ctx.version,
                 analysed,
@@ -243,7 +247,7 @@ def render() -> None:
             inputs += len(analysed.dimensions)
             with st.spinner(f"Saltelli design: {base * (inputs + 2):,} weight sets…"):
                 indices, left_out = cache.sensitivity(
-                    ctx.viewer,
+                    ctx.actor,
                     state.database_url(),
                     ctx.version,
                     analysed,

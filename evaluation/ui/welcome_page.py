@@ -6,16 +6,17 @@ from datetime import date
 
 import streamlit as st
 
-from evaluation import services
 from evaluation.errors import EvaluationError
+from evaluation.services import admin
+from evaluation.services import demo as demo_data
 from evaluation.ui import components, state
 
 
 def render() -> None:
     """Load the demo, or register the agencies from a file."""
-    viewer = state.viewer()
+    actor = state.actor()
     framework = state.current_framework()
-    if framework is None or viewer is None:
+    if framework is None or actor is None:
         return
     st.title("Welcome")
     st.write(
@@ -31,7 +32,7 @@ def render() -> None:
     if demo.button("Load the demo data", type="primary", icon=":material/science:"):
         with st.status("Loading the demo data…", expanded=True) as progress:
             st.write("Generating 36 months of figures from a fixed seed…")
-            made = services.setup_demo(viewer, state.engine(), framework, date.today())
+            made = demo_data.load_demo(actor, state.engine(), framework, date.today()).accounts
             progress.update(label="Demo data loaded", state="complete")
         st.session_state[components.DEMO_PASSWORDS] = [
             (a.username, a.password, a.role, a.agency or "") for a in made
@@ -44,7 +45,7 @@ def render() -> None:
     )
     own.download_button(
         "Download an agencies template (CSV)",
-        services.agencies_template(framework),
+        admin.agencies_template(framework),
         file_name="agencies.csv",
         mime="text/csv",
         on_click="ignore",
@@ -52,8 +53,8 @@ def render() -> None:
     agencies = own.file_uploader("Agencies file", type=["csv", "xlsx"], key="agencies_file")
     if agencies is not None and own.button("Register these agencies"):
         try:
-            added = services.register_agencies_as(
-                viewer, state.engine(), framework, agencies.getvalue(), agencies.name
+            added = admin.register_agencies(
+                actor, state.engine(), framework, agencies.getvalue(), agencies.name
             )
         except EvaluationError as exc:
             own.error(str(exc))
