@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 
 from evaluation.analysis.headline import headline_figures
+from evaluation.framework import load_framework, parse_framework
 from evaluation.periods import parse_period
 
 FIGURES = pd.DataFrame(
@@ -27,11 +29,13 @@ FIGURES = pd.DataFrame(
         "data_items_required",
     ],
 )
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORK = load_framework(ROOT / "indicators.yaml")
 TYPES = pd.Series({"AFC": "anti_fraud_centre", "BK1": "bank", "PB1": "police_branch"})
 
 
 def test_money_comes_from_the_lead_centre_and_rates_from_totals() -> None:
-    table = headline_figures(FIGURES, TYPES, parse_period("2026-10")).set_index("key")
+    table = headline_figures(FRAMEWORK, FIGURES, TYPES, parse_period("2026-10")).set_index("key")
     assert table.loc["loss", "value"] == 2000.0
     assert table.loc["loss", "change"] == 1.0  # doubled against September
     assert table.loc["freeze_rate", "value"] == 0.15
@@ -43,8 +47,35 @@ def test_money_comes_from_the_lead_centre_and_rates_from_totals() -> None:
 
 def test_without_a_lead_centre_every_agency_counts_and_gaps_are_nan() -> None:
     figures = FIGURES[FIGURES["agency_code"] != "AFC"]
-    table = headline_figures(figures, TYPES, parse_period("2026-10")).set_index("key")
+    table = headline_figures(FRAMEWORK, figures, TYPES, parse_period("2026-10")).set_index("key")
     assert table.loc["loss", "value"] == 700.0
     assert math.isnan(table.loc["loss", "change"])  # nothing reported the month before
-    empty = headline_figures(FIGURES, TYPES, parse_period("2025-01")).set_index("key")
+    empty = headline_figures(FRAMEWORK, FIGURES, TYPES, parse_period("2025-01")).set_index("key")
     assert empty["value"].isna().all()
+
+
+def test_a_framework_without_headline_figures_gets_an_empty_table() -> None:
+    text = FRAMEWORK.text[
+        : FRAMEWORK.text.index("\n# ----", FRAMEWORK.text.index("submission_deadline_day"))
+    ]
+    bare = parse_framework(text)
+    assert bare.headline == () and bare.fingerprint == FRAMEWORK.fingerprint
+    table = headline_figures(bare, FIGURES, TYPES, parse_period("2026-10"))
+    assert table.empty and list(table.columns) == [
+        "key",
+        "label",
+        "label_zh",
+        "unit",
+        "value",
+        "previous",
+        "change",
+    ]
+
+
+def test_headline_figures_follow_the_framework_not_fixed_field_names() -> None:
+    renamed = FRAMEWORK.text.replace("loss_reported", "losses_cny")
+    framework = parse_framework(renamed)
+    figures = FIGURES.rename(columns={"loss_reported": "losses_cny"})
+    table = headline_figures(framework, figures, TYPES, parse_period("2026-10")).set_index("key")
+    assert table.loc["loss", "value"] == 2000.0 and table.loc["loss", "unit"] == "CNY"
+    assert table.loc["freeze_rate", "value"] == 0.15 and table.loc["freeze_rate", "unit"] == "ratio"

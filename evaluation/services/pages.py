@@ -229,8 +229,9 @@ def _settings(framework: Framework, indicator_id: str) -> str:
     return norm.scope if method.peer_scope else ""
 
 
-def framework_tree(framework: Framework) -> pd.DataFrame:
+def framework_tree(actor: Actor, framework: Framework) -> pd.DataFrame:
     """One row per indicator with its dimension and effective share of the overall weight."""
+    require(actor, Permission.SEE_FRAMEWORK, "see the framework")
     rows = [
         {
             "dimension": f"{dim.label} {dim.label_zh}".strip(),

@@ -11,8 +11,9 @@ from evaluation.ui import state
 
 def render() -> None:
     """Dimensions, indicators with effective weights, tiers and red lines of the framework."""
+    actor = state.actor()
     framework = state.current_framework(show_problems=True)
-    if framework is None:
+    if framework is None or actor is None:
         return
     st.title(framework.name)
     st.caption(
@@ -20,7 +21,7 @@ def render() -> None:
         f"scores 0–{framework.scale:g} · figures due by day {framework.submission_deadline_day} "
         "of the following month"
     )
-    tree = pages.framework_tree(framework)
+    tree = pages.framework_tree(actor, framework)
     for dimension, rows in tree.groupby("dimension", sort=False):
         share = rows["share of total (all apply)"].sum()
         with st.expander(f"**{dimension}** · {share:.0%} of the total", expanded=True):
