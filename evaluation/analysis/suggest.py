@@ -7,6 +7,7 @@ import pandas as pd
 
 from evaluation.analysis.weighting import WEIGHTERS
 from evaluation.scoring.result import Evaluation
+from evaluation.scoring.tree import dimension_columns
 
 EXPLANATIONS = {
     "entropy": "Entropy: an indicator on which agencies differ more carries more information and "
@@ -28,10 +29,9 @@ def suggest_weights(evaluation: Evaluation, method: str) -> pd.DataFrame:
     weigh = WEIGHTERS[method]
     scores = evaluation.scores.indicator_scores
     rows: list[dict[str, object]] = []
-    start = 0
-    for dim in evaluation.framework.dimensions:
-        stop = start + len(dim.indicators)
-        block = scores[:, start:stop]
+    framework = evaluation.framework
+    for dim, columns in zip(framework.dimensions, dimension_columns(framework), strict=True):
+        block = scores[:, columns]
         usable = (~np.isnan(block)).sum(axis=0) >= 2
         complete = ~np.isnan(block[:, usable]).any(axis=1)
         total = sum(i.weight for i in dim.indicators) or 1.0
@@ -59,5 +59,4 @@ def suggest_weights(evaluation: Evaluation, method: str) -> pd.DataFrame:
                     "note": note,
                 }
             )
-        start = stop
     return pd.DataFrame(rows)

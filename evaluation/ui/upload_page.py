@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from evaluation.errors import EvaluationError, UploadError
-from evaluation.ingest.validate import Issue, row_numbers
+from evaluation.ingest.checks import Issue
+from evaluation.ingest.validate import row_numbers
 from evaluation.permissions import Permission
 from evaluation.services import uploads
 from evaluation.ui import components, state

@@ -13,6 +13,7 @@ from evaluation.analysis.whatif import compare, effective_shares
 from evaluation.errors import EvaluationError, FrameworkError
 from evaluation.framework import Framework
 from evaluation.permissions import Permission
+from evaluation.scoring.normalisers import NORMALISERS
 from evaluation.services import admin, analysis
 from evaluation.settings import setting
 from evaluation.ui import cache, components, state
@@ -279,7 +280,7 @@ def _settings(
     seed = d.number_input("Seed", 0, 2**32 - 1, 20261125, key=f"{prefix}_seed")
     methods = e.multiselect(
         "Also draw normalisations",
-        ["minmax", "rank", "zscore", "goalposts"],
+        list(NORMALISERS),
         key=f"{prefix}_methods",
         help="Each indicator's normalisation is drawn from its own method and these",
     )

@@ -1,0 +1,111 @@
+"""Reading cells of an upload: months written any accepted way, numbers with separators,
+full-width digits or percent signs, headers by id or label, and figures shown as people read
+them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from evaluation.framework import Framework
+from evaluation.periods import month_label, month_of_date
+
+PERCENT_UNITS = ("ratio", "share", "%", "percent")
+_PERIOD_FORMS = (
+    re.compile(r"^(\d{4})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})$"),
+)
+# A date cell (Excel turns a typed 2026-10 into 1 October 2026) or a date written as text.
+_DATE_FORM = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def parse_month(text: str) -> str | None:
+    """`2026-10`, `2026/10`, `202610`, `2026年10月`, or a date in that month -> `2026-10`."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if m := _DATE_FORM.match(value):
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+        return month_of_date(day)
+    for form in _PERIOD_FORMS:
+        if m := form.match(value):
+            month = int(m.group(2))
+            if 1 <= month <= 12:
+                return month_label(int(m.group(1)), month)
+    return None
+
+
+def format_number(value: float) -> str:
+    """A figure as people read it: `1,294,700`, `6.5`, `0.45`."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"
+
+
+def header_map(framework: Framework) -> dict[str, str]:
+    """Every accepted header (id, English label, Chinese label; case-insensitive) -> field id."""
+    names: dict[str, str] = {
+        "agency_code": "agency_code",
+        "period": "period",
+        "agency code": "agency_code",
+        "机构代码": "agency_code",
+        "月份": "period",
+        "期间": "period",
+    }
+    for f in framework.fields:
+        for name in (f.id, f.label, f.label_zh):
+            if name:
+                names[header_key(name)] = f.id
+    return names
+
+
+def header_key(header: str) -> str:
+    """Header comparison key: NFKC, trimmed, case-folded."""
+    return unicodedata.normalize("NFKC", str(header)).strip().casefold()
+
+
+def parse_numbers(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers of a column (NaN where empty) and where a non-empty cell is not a number.
+
+    Thousands separators, spaces and full-width digits are accepted; `45%` is 0.45 where
+    `percent_allowed`.
+    """
+    text = cells.fillna("").astype(str)
+    # NFKC is slow per cell; only cells with a non-ASCII character (full-width digits) need it.
+    wide = text.str.contains(r"[^\x00-\x7f]", regex=True).to_numpy(dtype=bool)
+    if wide.any():
+        text = text.where(~wide, text.str.normalize("NFKC"))
+    text = text.str.replace(r"[, \t\r\n]", "", regex=True)
+    empty = (text == "").to_numpy(dtype=bool)
+    scale = np.ones(len(text))
+    if percent_allowed:
+        percent = text.str.endswith("%").to_numpy(dtype=bool)
+        text = text.str.removesuffix("%")
+        scale = np.where(percent, 0.01, 1.0)
+    text = text.mask(empty)
+    if text.str.fullmatch(_DECIMAL).fillna(True).all():
+        values = text.astype("float64").to_numpy()
+    else:
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~empty & ~np.isfinite(values)
+    return np.where(bad | empty, np.nan, values * scale), bad
+
+
+def not_a_number(cell: str, percent_allowed: bool) -> str:
+    """Why a cell is not a figure, in plain words."""
+    if not percent_allowed and unicodedata.normalize("NFKC", cell).strip().endswith("%"):
+        return f'expected a number, got "{cell}"; a percent sign is allowed only for ratio fields'
+    return f'expected a number, got "{cell}"'
