@@ -368,3 +368,21 @@ def test_an_agency_user_sees_no_peer_median_that_gives_away_a_peer(store: Engine
         expected = others[f"dim.{dim.id}"].dropna()
         if len(expected) >= profile.PEER_GROUP_MINIMUM:
             assert dims[dim.id] == pytest.approx(expected.median())
+
+
+def test_a_hash_made_with_weaker_parameters_is_upgraded_at_sign_in(store: Engine) -> None:
+    from argon2 import PasswordHasher
+
+    from evaluation.audit import AuditAction
+    from evaluation.storage import accounts as account_store
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    account_store.change_user(store, "cora", {"password_hash": weak}, "test", AuditAction.USER_ADD)
+    assert accounts.needs_rehash(weak)
+    sessions.sign_in(store, "cora", PASSWORD, NOW)
+    upgraded = str(account_store.user(store, "cora")["password_hash"])  # type: ignore[index]
+    assert upgraded != weak and not accounts.needs_rehash(upgraded)
+    assert accounts.verify_password(upgraded, PASSWORD)
+    assert "user.rehash" in set(audit_store.audit_log(store)["action"])
+    sessions.sign_in(store, "cora", PASSWORD, NOW)  # a current hash is left alone
+    assert str(account_store.user(store, "cora")["password_hash"]) == upgraded  # type: ignore[index]

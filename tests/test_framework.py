@@ -200,3 +200,28 @@ def test_geometric_floor_above_the_scale_is_refused(small_text: str) -> None:
     assert any(
         "geometric_floor: expected a number <= scale (10), got 50" in p for p in problems(text)
     )
+
+
+def test_headline_figures_are_checked_like_the_rest() -> None:
+    text = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
+    head = text.index("headline:")
+    bad = text[:head] + (
+        "headline:\n"
+        "  - {id: loss, label: Losses, field: no_such_field}\n"
+        "  - {id: loss, label: Again, field: loss_reported}\n"
+        "  - {id: both, label: Both, field: loss_reported, numerator: amount_frozen}\n"
+        "  - {id: half, label: Half, numerator: amount_frozen}\n"
+        "  - {id: lead, label: Lead, field: loss_reported, city_total_from: nobody}\n"
+        "  - {id: odd, label: Odd, field: loss_reported, colour: red}\n"
+    )
+    found = problems(bad)
+    line = text[:head].count("\n") + 1
+    assert f'indicators.yaml line {line + 1}, headline[0].field: unknown field "no_such_field"' in (
+        found[0]
+    )
+    assert any('headline[1].id: duplicate headline id "loss"' in p for p in found)
+    assert any("headline[2]: give either field" in p and "not both" in p for p in found)
+    assert any('headline[3]: a ratio needs both "numerator" and "denominator"' in p for p in found)
+    assert any('headline[4].city_total_from: unknown agency type "nobody"' in p for p in found)
+    assert any('headline[5].colour: unknown key "colour"' in p for p in found)
+    assert len(found) == 6

@@ -294,7 +294,7 @@ def test_the_navigation_depends_on_the_role() -> None:
     from evaluation.permissions import Actor
     from evaluation.ui import pages
 
-    everything = [p[2] for p in pages.PAGES]
+    everything = [p.url_path for p in pages.PAGES]
     assert pages.allowed_paths(Actor("ada", "admin")) == everything
     assert pages.allowed_paths(Actor("cora", "coordinator")) == everything[:-2]  # no Audit, admin
     agency = pages.allowed_paths(Actor("bank1", "agency", "BK01"))
