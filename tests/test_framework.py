@@ -216,8 +216,9 @@ def test_headline_figures_are_checked_like_the_rest() -> None:
     )
     found = problems(bad)
     line = text[:head].count("\n") + 1
-    assert f'indicators.yaml line {line + 1}, headline[0].field: unknown field "no_such_field"' in (
-        found[0]
+    assert (
+        f'indicators.yaml line {line + 1}, headline[0].field: unknown field "no_such_field"'
+        in (found[0])
     )
     assert any('headline[1].id: duplicate headline id "loss"' in p for p in found)
     assert any("headline[2]: give either field" in p and "not both" in p for p in found)

@@ -15,9 +15,9 @@ import pytest
 
 from evaluation.errors import InputError, UploadError
 from evaluation.framework import Framework, load_framework, parse_framework
+from evaluation.ingest.parsing import format_number, parse_month, parse_numbers
 from evaluation.ingest.readers import file_size, read_table, read_table_bytes
 from evaluation.ingest.template import template_xlsx
-from evaluation.ingest.parsing import format_number, parse_month, parse_numbers
 from evaluation.ingest.validate import Checked, check_upload, comparison_months
 
 ROOT = Path(__file__).resolve().parent.parent
