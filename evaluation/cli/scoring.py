@@ -18,9 +18,10 @@ from evaluation.framework import Framework, load_framework
 from evaluation.ingest.readers import read_table
 from evaluation.io.cells import safe_frame
 from evaluation.io.export import score_columns, to_csv, to_xlsx
+from evaluation.permissions import console
 from evaluation.scoring.engine import evaluate
 from evaluation.scoring.result import Evaluation
-from evaluation.services.store import open_store, stored_evaluation
+from evaluation.services.store import open_store, score_period
 
 
 def _plain(value: Any) -> Any:
@@ -63,7 +64,7 @@ def evaluation_of(args: argparse.Namespace) -> Evaluation:
     """The evaluation of --period from --figures/--agencies files, or from the database."""
     if args.figures is None:
         framework = load_framework(args.indicators)
-        return stored_evaluation(open_store(), framework, args.period)
+        return score_period(console(), open_store(), framework, args.period)
     if args.agencies is None:
         raise InputError("--agencies is needed with --figures")
     framework, figures, agencies = inputs(args)
@@ -142,7 +143,7 @@ def cmd_weights_suggest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the ranked table of a period from the database as CSV or XLSX."""
     framework = load_framework(args.indicators)
-    evaluation = stored_evaluation(open_store(), framework, args.period)
+    evaluation = score_period(console(), open_store(), framework, args.period)
     with_figures(evaluation, "the database", "export")
     columns = score_columns(framework)
     data = to_xlsx(evaluation, columns) if args.format == "xlsx" else to_csv(evaluation, columns)

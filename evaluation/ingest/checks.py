@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -67,17 +68,17 @@ class Upload:
         return [Issue(int(self.rows[i]), column, message(i)) for i in flagged]
 
     # -- what several checks share --------------------------------------------------------------
-    @property
+    @cached_property
     def has_code(self) -> np.ndarray:
         """Rows with an agency code."""
         return self.codes != ""
 
-    @property
+    @cached_property
     def known(self) -> np.ndarray:
         """Rows whose agency is registered."""
         return np.fromiter((c in self.agency_types for c in self.codes), bool, len(self.codes))
 
-    @property
+    @cached_property
     def permitted(self) -> np.ndarray:
         """Rows the uploader may submit (every row when no limit is set)."""
         if self.allowed is None:
@@ -85,12 +86,12 @@ class Upload:
         allowed = self.allowed
         return np.fromiter((c in allowed for c in self.codes), bool, len(self.codes))
 
-    @property
+    @cached_property
     def has_month(self) -> np.ndarray:
         """Rows with a readable month."""
         return np.fromiter((m is not None for m in self.months), bool, len(self.months))
 
-    @property
+    @cached_property
     def ended(self) -> np.ndarray:
         """Rows whose month is over."""
         this_month = month_of_date(self.today)
@@ -98,7 +99,7 @@ class Upload:
             (m is not None and m < this_month for m in self.months), bool, len(self.months)
         )
 
-    @property
+    @cached_property
     def first_rows(self) -> dict[int, int]:
         """For each row repeating an agency-month, the file row where it first appears."""
         keyed = pd.DataFrame({"code": self.codes, "month": self.months, "row": self.rows})[
@@ -108,14 +109,14 @@ class Upload:
         first = keyed.groupby(["code", "month"], sort=False)["row"].transform("first")
         return dict(zip(keyed.index[repeated].tolist(), first[repeated].tolist(), strict=True))
 
-    @property
+    @cached_property
     def repeated(self) -> np.ndarray:
         """Rows repeating an agency-month of an earlier row."""
         out = np.zeros(len(self.codes), bool)
         out[list(self.first_rows)] = True
         return out
 
-    @property
+    @cached_property
     def valid(self) -> np.ndarray:
         """Rows whose agency and month raise no problem."""
         return (
@@ -127,7 +128,7 @@ class Upload:
             & ~self.repeated
         )
 
-    @property
+    @cached_property
     def figures(self) -> pd.DataFrame:
         """agency_code, period and every field (NaN where empty, unreadable or negative)."""
         fields = list(self.framework.field_ids())

@@ -11,7 +11,7 @@ import pandas as pd
 from evaluation.errors import FrameworkError, InputError
 from evaluation.framework import Framework, load_framework, parse_framework
 from evaluation.ingest.validate import parse_month
-from evaluation.permissions import Actor, Permission, require_for
+from evaluation.permissions import Actor, Permission, require, require_for
 from evaluation.scoring.engine import Evaluator, evaluate
 from evaluation.scoring.result import Evaluation
 from evaluation.settings import setting
@@ -139,11 +139,19 @@ def make_evaluator(framework: Framework, dataset: Dataset) -> Evaluator | None:
 
 
 def stored_evaluation(engine: Engine, framework: Framework, period: str) -> Evaluation:
-    """Score a period from the current figures of the active agencies in the store."""
+    """Score a period from the current figures of the active agencies in the store: the
+    building block of the use cases that check their actor (publishing, `score_period`)."""
     agencies, figures = _scored_inputs(
         framework, agency_store.agencies(engine), submission_store.current_figures(engine)
     )
     return evaluate(framework, figures, agencies, period)
+
+
+def score_period(actor: Actor, engine: Engine, framework: Framework, period: str) -> Evaluation:
+    """The draft evaluation of a period from the store (the command line's `score`, `export`
+    and analyses)."""
+    require(actor, Permission.SEE_DRAFTS, "see draft results")
+    return stored_evaluation(engine, framework, period)
 
 
 def parse_month_or_error(text: str) -> str:
