@@ -66,7 +66,11 @@ def _check_file(
     allowed = {as_agency} if as_agency else None
     checked = check_upload(framework, table, types, today, allowed, current)
     rows = row_numbers(table)
-    errors = checked.errors + _kept_value_conflicts(framework, checked, current, rows)
+    # A refused row (say, another agency's) is checked no further: no message may quote a
+    # stored figure of an agency the uploader may not see.
+    refused_rows = {issue.row for issue in checked.errors}
+    accepted = np.array([int(row) not in refused_rows for row in rows], dtype=bool)
+    errors = checked.errors + _kept_value_conflicts(framework, checked, current, rows, accepted)
     # Warnings compare with stored figures; a refused row (say, another agency's) gets none.
     refused = {issue.row for issue in errors}
     warnings = tuple(w for w in checked.warnings if w.row not in refused)
@@ -74,7 +78,11 @@ def _check_file(
 
 
 def _kept_value_conflicts(
-    framework: Framework, checked: Checked, current: pd.DataFrame, rows: np.ndarray
+    framework: Framework,
+    checked: Checked,
+    current: pd.DataFrame,
+    rows: np.ndarray,
+    accepted: np.ndarray,
 ) -> tuple[Issue, ...]:
     """A field the file leaves out keeps its stored value; refuse a row where that stored value
     and a new one would break an `at_most` rule (say, a new smaller loss under the stored
@@ -97,7 +105,7 @@ def _kept_value_conflicts(
         bound = figures[limit] if limit in given else stored.get(limit)
         if value is None or bound is None:
             continue
-        over = (value.to_numpy(dtype=float) > bound.to_numpy(dtype=float)).tolist()
+        over = (accepted & (value.to_numpy(dtype=float) > bound.to_numpy(dtype=float))).tolist()
         for k in [i for i, bad in enumerate(over) if bad]:
             kept = limit if field in given else field
             issues.append(
