@@ -62,3 +62,23 @@ def test_no_message_quotes_another_agencys_stored_figure(
         quoted = set(re.findall(r"\d{1,3}(?:,\d{3})+", said))
         assert not quoted & secrets, said
         assert preview.changes.empty
+
+
+def test_demo_accounts_stop_working_once_real_data_is_registered(
+    demo_store: Engine, framework: Framework
+) -> None:
+    import pandas as pd
+
+    from evaluation.errors import AuthenticationError
+    from evaluation.services import admin, sessions
+
+    made = demo.create_demo_accounts(console(), demo_store)
+    coordinator = made[0]
+    token, who = sessions.sign_in(demo_store, coordinator.username, coordinator.password, NOW)
+    assert who.role == "coordinator" and sessions.actor_for(demo_store, token, NOW) == who
+    real = pd.DataFrame({"code": ["ZZ01"], "name": ["Real bank"], "type": ["bank"]})
+    raw = real.to_csv(index=False).encode()
+    admin.register_agencies(Actor("ada", "admin"), demo_store, framework, raw, "real.csv")
+    assert sessions.actor_for(demo_store, token, NOW) is None  # the open session ends
+    with pytest.raises(AuthenticationError):
+        sessions.sign_in(demo_store, coordinator.username, coordinator.password, NOW)

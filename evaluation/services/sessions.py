@@ -11,10 +11,12 @@ from evaluation.audit import AuditAction
 from evaluation.errors import AuthenticationError
 from evaluation.permissions import Actor
 from evaluation.storage import accounts as account_store
+from evaluation.storage import agencies as agency_store
 from evaluation.storage import audit
 from evaluation.storage.db import Engine
 
 SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not every rerun
+UNKNOWN_USER = "(unknown username)"  # the actor recorded for a sign-in with no such account
 
 
 @cache
@@ -43,10 +45,9 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tupl
     account = account_store.user(engine, username.strip())
     if account is None:
         accounts.verify_password(_unknown_user_hash(), password)  # same time as a real check
-        # A password typed into the username field must not land in the audit log.
-        typed = username.strip()
-        shown = typed if accounts.USERNAME.match(typed) else "(not a username)"
-        audit.record(engine, shown, AuditAction.LOGIN_FAILED, {"reason": "unknown"})
+        # What was typed is never recorded: a password typed into the username field often
+        # looks like a username (generated passwords do), and would land in the audit log.
+        audit.record(engine, UNKNOWN_USER, AuditAction.LOGIN_FAILED, {"reason": "unknown"})
         raise AuthenticationError(accounts.SIGN_IN_FAILED)
     user_id = int(str(account["id"]))
     locked_until = account["locked_until"]
@@ -54,8 +55,18 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tupl
     stored_hash = str(account["password_hash"])
     good = accounts.verify_password(stored_hash, password)
     name = str(account["username"])
-    if is_locked or not account["active"] or not good:
-        reason = "locked" if is_locked else "disabled" if not account["active"] else "password"
+    # Demo accounts sign in only while the database holds nothing but the synthetic demo.
+    demo_out = good and bool(account["demo"]) and not agency_store.only_synthetic(engine)
+    if is_locked or not account["active"] or not good or demo_out:
+        reason = (
+            "locked"
+            if is_locked
+            else "disabled"
+            if not account["active"]
+            else "password"
+            if not good
+            else "demo account in a database with real data"
+        )
         details: dict[str, object] = {"reason": reason}
         if reason == "password" and account_store.failed_login(
             engine, user_id, accounts.MAX_FAILED_LOGINS, now + accounts.LOCKOUT
@@ -106,6 +117,9 @@ def actor_for(engine: Engine, token: str | None, now: datetime) -> Actor | None:
     digest = accounts.token_digest(token)
     row = account_store.session(engine, digest)
     if row is None or row["ended_at"] is not None or not row["active"]:
+        return None
+    if row["demo"] and not agency_store.only_synthetic(engine):
+        account_store.end_session(engine, digest, now)
         return None
     if accounts.expired(_aware(row["last_seen"]), now):  # type: ignore[arg-type]
         account_store.end_session(engine, digest, now)

@@ -130,7 +130,8 @@ def start_session(engine: Engine, user_id: int, token_hash: str, now: datetime) 
 
 
 def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
-    """A session with its account: username, role, agency_code, active, last_seen, ended_at."""
+    """A session with its account: username, role, agency_code, active, demo, last_seen,
+    ended_at."""
     query = (
         select(
             UserSession.last_seen,
@@ -139,6 +140,7 @@ def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
             User.role,
             User.agency_code,
             User.active,
+            User.demo,
         )
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == token_hash)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from evaluation.audit import AuditAction
 from evaluation.errors import StorageError
@@ -57,3 +57,11 @@ def set_agency_active(engine: Engine, code: str, active: bool, actor: str) -> No
             raise StorageError(f'there is no agency "{code}"')
         action = AuditAction.AGENCY_ENABLE if active else AuditAction.AGENCY_DISABLE
         append(conn, actor, action, {"code": code})
+
+
+def only_synthetic(engine: Engine) -> bool:
+    """True while every registered agency is synthetic demo data (and there is one)."""
+    query = select(func.count(), func.count().filter(Agency.synthetic.is_(False)))
+    with engine.connect() as conn:
+        total, real = conn.execute(query.select_from(Agency)).one()
+    return bool(total) and not real
