@@ -10,9 +10,9 @@ from typing import Literal
 
 from evaluation.errors import PermissionDeniedError
 
-Role = Literal["admin", "coordinator", "agency", "console"]
+Role = Literal["admin", "coordinator", "agency", "auditor", "console"]
 # Roles an account can have; the console is the server's own command line, not an account.
-ROLES: tuple[str, ...] = ("admin", "coordinator", "agency")
+ROLES: tuple[str, ...] = ("admin", "coordinator", "agency", "auditor")
 CONSOLE = "console"
 
 
@@ -49,10 +49,13 @@ _COORDINATOR = _AGENCY | {
     Permission.ANALYSE_WEIGHTS,
     Permission.LOAD_DEMO,
 }
+# Separation of duties (三员分立): the administrator who manages accounts does not read the
+# audit log; the auditor reads and exports it, and does nothing else.
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "agency": _AGENCY,
     "coordinator": _COORDINATOR,
-    "admin": frozenset(Permission),
+    "admin": frozenset(Permission) - {Permission.READ_AUDIT},
+    "auditor": frozenset({Permission.READ_AUDIT}),
     CONSOLE: frozenset(Permission),
 }
 

@@ -32,6 +32,7 @@ PASSWORD = "correct horse battery staple"
 ADMIN = Actor("ada", "admin")
 COORDINATOR = Actor("cora", "coordinator")
 AGENCY = Actor("bank1", "agency", "BK01")
+AUDITOR = Actor("otto", "auditor")
 
 
 @pytest.fixture
@@ -243,19 +244,19 @@ def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
     assert missing.returncode == 2 and 'there is no account "ghost"' in missing.stderr
 
 
-def test_the_audit_trail_is_for_admins_and_its_export_is_formula_safe(store: Engine) -> None:
+def test_the_audit_trail_is_for_auditors_and_its_export_is_formula_safe(store: Engine) -> None:
     with pytest.raises(AuthenticationError):  # an identity provider's email, recorded as is
         sessions.sign_in_by_email(store, "=cmd|'/c calc'!A1", NOW)
-    for viewer in (COORDINATOR, AGENCY):
+    for viewer in (COORDINATOR, AGENCY, ADMIN):
         with pytest.raises(PermissionDeniedError, match="may not read the audit log"):
             admin.audit_trail(viewer, store, None, None, None, None)
-    log = admin.audit_trail(ADMIN, store, ["login.failed"], None, None, None)
+    log = admin.audit_trail(AUDITOR, store, ["login.failed"], None, None, None)
     assert list(log["actor"]) == ["=cmd|'/c calc'!a1"]
     text = admin.audit_csv(log).decode("utf-8-sig")
     assert "'=cmd|" in text and ",=cmd" not in text and "\n=cmd" not in text
-    everything = admin.audit_trail(ADMIN, store, None, None, None, None)
+    everything = admin.audit_trail(AUDITOR, store, None, None, None, None)
     assert everything["id"].is_monotonic_decreasing  # newest first
-    assert admin.audit_trail(ADMIN, store, None, None, NOW + timedelta(days=400), None).empty
+    assert admin.audit_trail(AUDITOR, store, None, None, NOW + timedelta(days=400), None).empty
 
 
 def test_demo_accounts_exist_only_with_demo_data_and_can_sign_in(

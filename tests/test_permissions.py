@@ -33,6 +33,7 @@ ACTORS = {
     "agency": Actor("bank1", "agency", "BK01"),
     "coordinator": Actor("cora", "coordinator"),
     "admin": Actor("ada", "admin"),
+    "auditor": Actor("otto", "auditor"),
     "console": console(),
 }
 
@@ -119,6 +120,9 @@ def test_the_menu_is_the_table_and_every_page_declares_a_permission() -> None:
         assert shown == [p.url_path for p in ui_pages.PAGES if p.permission in granted], role
     assert ui_pages.allowed_paths(ACTORS["agency"]) == ["rankings", "agency", "upload", "framework"]
     assert "audit" not in ui_pages.allowed_paths(ACTORS["coordinator"])
+    # Separation of duties: accounts without the audit log, the audit log without anything else.
+    assert "audit" not in ui_pages.allowed_paths(ACTORS["admin"])
+    assert ui_pages.allowed_paths(ACTORS["auditor"]) == ["audit"]
 
 
 def test_agency_scoped_permissions_hold_for_one_agency_only() -> None:

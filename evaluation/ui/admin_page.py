@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from evaluation.errors import EvaluationError, FrameworkError
-from evaluation.permissions import ROLES
+from evaluation.permissions import ROLES, Permission
 from evaluation.services import admin, users
 from evaluation.settings import setting
 from evaluation.ui import cache, state
@@ -129,7 +129,7 @@ def render() -> None:
     if ctx is None:
         return
     st.title("Administration")
-    if ctx.actor.role != "admin":
+    if not ctx.actor.may(Permission.MANAGE_ACCOUNTS):
         st.error("Only administrators manage accounts, agencies and the framework file.")
         return
     accounts, agencies, framework = st.tabs(["Accounts", "Agencies", "Framework file"])
