@@ -64,8 +64,8 @@ def test_check_a_bad_file_lists_problems_and_exits_2(tmp_path: Path) -> None:
     result = run("check", str(bad))
     assert result.returncode == 2
     assert (
-        'bad.yaml line 15, dimensions[0].weight: expected a number >= 0, got "high"'
-        in result.stderr
+        "bad.yaml line 15, dimensions[0].weight: "
+        'expected a number >= 0 and <= 1,000,000, got "high"' in result.stderr
     )
     assert "Traceback" not in result.stderr
 

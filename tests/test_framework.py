@@ -51,7 +51,8 @@ def test_a_wrong_weight_names_line_path_expected_and_found(small_text: str) -> N
     text = small_text.replace("    weight: 40\n", '    weight: "high"\n')
     line = text.splitlines().index('    weight: "high"') + 1
     assert problems(text) == [
-        f'indicators.yaml line {line}, dimensions[1].weight: expected a number >= 0, got "high"'
+        f"indicators.yaml line {line}, dimensions[1].weight: "
+        'expected a number >= 0 and <= 1,000,000, got "high"'
     ]
 
 
@@ -64,7 +65,7 @@ def test_every_problem_is_listed_at_once(small_text: str) -> None:
         .replace("numerator: frozen", "numerator: frozn")
     )
     found = "\n".join(problems(text))
-    assert "dimensions[0].weight: expected a number >= 0, got -1" in found
+    assert "dimensions[0].weight: expected a number >= 0 and <= 1,000,000, got -1" in found
     assert (
         'dimensions[0].indicators[1].direction: unknown direction "down"; valid: higher, lower'
         in found

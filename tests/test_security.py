@@ -82,3 +82,72 @@ def test_demo_accounts_stop_working_once_real_data_is_registered(
     assert sessions.actor_for(demo_store, token, NOW) is None  # the open session ends
     with pytest.raises(AuthenticationError):
         sessions.sign_in(demo_store, coordinator.username, coordinator.password, NOW)
+
+
+BOMB = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (BOMB, "more than 100,000 values once its anchors and aliases"),
+        ("version: 1\nloop: &x [*x]\n", "nested more than 32 levels deep"),
+        ("version: 1\nx: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 32 levels deep"),
+        ("x: " + "y" * 1_000_001 + "\n", "a framework file of at most 1,000,000 is accepted"),
+    ],
+    ids=["alias-bomb", "recursive-alias", "deep-nesting", "huge"],
+)
+def test_a_hostile_framework_file_is_refused_in_plain_words(text: str, said: str) -> None:
+    from evaluation.errors import FrameworkError
+    from evaluation.framework import parse_framework
+
+    with pytest.raises(FrameworkError) as refused:
+        parse_framework(text, "hostile.yaml")
+    assert said in str(refused.value)
+
+
+def test_check_refuses_a_hostile_file_without_a_traceback(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(BOMB, encoding="utf-8")
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("x: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    for path in (bomb, nested):
+        result = run_cli("check", str(path))
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.startswith(f"error: {path.name}")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("weight: 30", "weight: .inf", "expected a number >= 0 and <= 1,000,000, got inf"),
+        ("weight: 30", "weight: 1.0e+308", "expected a number >= 0 and <= 1,000,000, got 1e+308"),
+        ("scale: 100", "scale: .inf", "scale: expected a number > 0 and <= 1,000,000, got inf"),
+        ("best: 1", "best: .nan", "expected a number between"),
+        ("    above: 0", "    above: -.inf", "above: expected a number between"),
+    ],
+)
+def test_the_framework_refuses_non_finite_and_overflowing_numbers(
+    old: str, new: str, said: str
+) -> None:
+    from evaluation.errors import FrameworkError
+    from evaluation.framework import parse_framework
+
+    text = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(FrameworkError) as refused:
+        parse_framework(text.replace(old, new, 1))
+    assert said in str(refused.value)
+    assert "indicators.yaml line " in str(refused.value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from evaluation.framework.checker import Checker, Path_, listing, shown
+from evaluation.framework.checker import LARGEST, LARGEST_WEIGHT, Checker, Path_, listing, shown
 from evaluation.framework.model import DIRECTIONS, SCOPES, Dimension, Indicator, Normalisation
 from evaluation.scoring.normalisers import NORMALISERS, PARAMETERS
 from evaluation.scoring.period_aggregates import PERIOD_AGGREGATES
@@ -32,7 +32,7 @@ def check_dimensions(
         if spec is None:
             continue
         dim_id = c.identifier(spec.get("id"), here + ("id",), dim_ids, "dimension")
-        weight = c.number(spec.get("weight"), here + ("weight",), minimum=0)
+        weight = c.number(spec.get("weight"), here + ("weight",), minimum=0, maximum=LARGEST_WEIGHT)
         weights.append(weight)
         indicators = check_indicators(
             c, spec.get("indicators"), here + ("indicators",), ind_ids, type_ids, field_ids
@@ -88,7 +88,7 @@ def check_indicator(
         return None, None
     problems_before = len(c.problems)
     ind_id = c.identifier(spec.get("id"), here + ("id",), seen, "indicator")
-    weight = c.number(spec.get("weight"), here + ("weight",), minimum=0)
+    weight = c.number(spec.get("weight"), here + ("weight",), minimum=0, maximum=LARGEST_WEIGHT)
     direction = None
     if "direction" in spec:
         direction = c.choice(spec["direction"], here + ("direction",), DIRECTIONS, "direction")
@@ -137,7 +137,9 @@ def check_indicator(
         )
     multiplier = 1.0
     if "multiplier" in spec:
-        multiplier = c.number(spec["multiplier"], here + ("multiplier",), above=0) or 1.0
+        multiplier = (
+            c.number(spec["multiplier"], here + ("multiplier",), above=0, maximum=LARGEST) or 1.0
+        )
     applies_to = check_applies_to(c, spec, here, type_ids)
     normalise = check_normalisation(c, spec.get("normalise"), here + ("normalise",), direction)
     if len(c.problems) > problems_before or None in (ind_id, weight, direction, normalise):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evaluation.framework.checker import COLOUR, Checker, Path_, listing, shown
+from evaluation.framework.checker import COLOUR, LARGEST, Checker, Path_, listing, shown
 from evaluation.framework.model import Aggregation, RedLine, Tier
 from evaluation.scoring.aggregators import AGGREGATORS
 
@@ -24,7 +24,10 @@ def check_aggregation(c: Checker, value: Any) -> Aggregation:
     }
     floor = 1.0
     if "geometric_floor" in spec:
-        floor = c.number(spec["geometric_floor"], path + ("geometric_floor",), above=0) or 1.0
+        floor = (
+            c.number(spec["geometric_floor"], path + ("geometric_floor",), above=0, maximum=LARGEST)
+            or 1.0
+        )
     return Aggregation(geometric_floor=floor, **levels)  # type: ignore[arg-type]
 
 

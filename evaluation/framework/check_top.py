@@ -9,7 +9,7 @@ from evaluation.framework.check_fields import check_agency_types, check_fields
 from evaluation.framework.check_headline import check_headline
 from evaluation.framework.check_indicators import check_dimensions
 from evaluation.framework.check_rules import check_aggregation, check_red_lines, check_tiers
-from evaluation.framework.checker import Checker, shown
+from evaluation.framework.checker import LARGEST_WEIGHT, Checker, shown
 from evaluation.framework.model import FRAMEWORK_VERSION, MISSING_POLICIES, SCOPES, Framework
 
 
@@ -25,7 +25,7 @@ def check_framework(c: Checker, data: Any) -> Framework | None:
     name_zh = c.text(top.get("name_zh"), ("name_zh",), required=False)
     scale = 100.0
     if "scale" in top:
-        scale = c.number(top["scale"], ("scale",), above=0) or 100.0
+        scale = c.number(top["scale"], ("scale",), above=0, maximum=LARGEST_WEIGHT) or 100.0
     types = check_agency_types(c, top.get("agency_types"))
     fields = check_fields(c, top.get("fields"))
     type_ids = tuple(t.id for t in types)

@@ -4,6 +4,7 @@ checks every section shares (mapping keys, numbers, text, choices, ids)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -15,6 +16,18 @@ ID = re.compile(r"^[a-z][a-z0-9_]*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 Path_ = tuple[str | int, ...]
+
+
+# The largest number the framework accepts anywhere, and the largest weight and scale.
+LARGEST = 1e15
+LARGEST_WEIGHT = 1e6
+
+
+def readable(number: float) -> str:
+    """A bound as people read it: `0`, `0.5`, `1,000,000`."""
+    if float(number).is_integer() and abs(number) < 1e16:
+        return f"{number:,.0f}"
+    return f"{number:g}"
 
 
 def fmt(path: Path_) -> str:
@@ -86,17 +99,25 @@ class Checker:
         above: float | None = None,
         maximum: float | None = None,
     ) -> float | None:
-        """A number within bounds, or a problem saying which bound."""
+        """A finite number within bounds, or a problem saying which bound.
+
+        Every number is at most LARGEST in size, so that no sum of weights or figures can
+        overflow to infinity.
+        """
         bounds = []
         if minimum is not None:
-            bounds.append(f">= {minimum:g}")
+            bounds.append(f">= {readable(minimum)}")
         if above is not None:
-            bounds.append(f"> {above:g}")
+            bounds.append(f"> {readable(above)}")
         if maximum is not None:
-            bounds.append(f"<= {maximum:g}")
+            bounds.append(f"<= {readable(maximum)}")
+        elif minimum is None and above is None:
+            bounds.append(f"between -{readable(LARGEST)} and {readable(LARGEST)}")
         expected = "a number" + (" " + " and ".join(bounds) if bounds else "")
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if ok and value != value:  # NaN
+        try:
+            ok = ok and math.isfinite(float(value)) and abs(float(value)) <= LARGEST
+        except OverflowError:  # an integer too large for a float
             ok = False
         if ok:
             number = float(value)

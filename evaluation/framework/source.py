@@ -41,8 +41,39 @@ def parse_framework(text: str, source: str = "indicators.yaml") -> Framework:
     return dataclasses.replace(framework, fingerprint=digest)
 
 
+# Bounds that keep a hostile file from exhausting the server: its size, the values it holds
+# once anchors and aliases are expanded, and how deeply they nest.
+MAX_CHARACTERS = 1_000_000
+MAX_VALUES = 100_000
+MAX_DEPTH = 32
+
+
+class _UnboundedError(Exception):
+    """The file passed one of the bounds; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML safely, keeping the line of every key and item; duplicate keys are errors."""
+    """Parse YAML safely, keeping the line of every key and item; duplicate keys are errors.
+
+    The size, the number of values (aliases expanded) and the nesting depth are bounded, so a
+    small file of aliases cannot take the server's memory or time.
+    """
+    if len(text) > MAX_CHARACTERS:
+        raise FrameworkError(
+            [
+                Problem(
+                    source,
+                    None,
+                    "",
+                    f"the file has {len(text):,} characters; a framework file of at most "
+                    f"{MAX_CHARACTERS:,} is accepted",
+                )
+            ]
+        )
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -55,12 +86,34 @@ def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
         ) from None
     except yaml.YAMLError as exc:
         raise FrameworkError([Problem(source, None, "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise FrameworkError(
+            [Problem(source, None, "", f"values are nested more than {MAX_DEPTH} levels deep")]
+        ) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
     duplicates: list[Problem] = []
 
+    count = 0
+
     def walk(node: yaml.Node, path: Path_, line: int) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_VALUES:
+            raise _UnboundedError(
+                Problem(
+                    source,
+                    line,
+                    fmt(path),
+                    f"the file holds more than {MAX_VALUES:,} values once its anchors and "
+                    "aliases (&name, *name) are expanded; a framework needs a few thousand",
+                )
+            )
+        if len(path) > MAX_DEPTH:
+            raise _UnboundedError(
+                Problem(source, line, "", f"values are nested more than {MAX_DEPTH} levels deep")
+            )
         lines.setdefault(path, line)
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
@@ -78,7 +131,10 @@ def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
                 walk(item, path + (index,), item.start_mark.line + 1)
 
     if node is not None:
-        walk(node, (), node.start_mark.line + 1)
+        try:
+            walk(node, (), node.start_mark.line + 1)
+        except _UnboundedError as exc:
+            raise FrameworkError([exc.problem]) from None
     if duplicates:
         raise FrameworkError(duplicates)
     return data, lines
