@@ -11,6 +11,16 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
         "sqlite:///data/evaluation.db",
         "where figures are stored: a SQLite file, or postgresql+psycopg://user@host/db",
     ),
+    (
+        "EARLIEST_MONTH",
+        "2000-01",
+        "the first month figures may be uploaded for (YYYY-MM); earlier months are refused",
+    ),
+    (
+        "LARGEST_FIGURE",
+        "1000000000000000",
+        "the largest figure an upload may hold; larger ones are refused as typing mistakes",
+    ),
 )
 
 

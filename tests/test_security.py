@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas.testing
 import pytest
 
 from evaluation.framework import Framework, load_framework
@@ -151,3 +152,45 @@ def test_the_framework_refuses_non_finite_and_overflowing_numbers(
         parse_framework(text.replace(old, new, 1))
     assert said in str(refused.value)
     assert "indicators.yaml line " in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        ("0000-01,1000", "0000-01 is before 2000-01, the first month figures are accepted for"),
+        ("1900-01,1000", "1900-01 is before 2000-01"),
+        ("2026-09,1.0e308", "expected a number of at most 1,000,000,000,000,000, got 1e+308"),
+    ],
+)
+def test_impossible_months_and_huge_figures_are_refused(
+    demo_store: Engine, framework: Framework, cells: str, said: str
+) -> None:
+    from evaluation.errors import UploadError
+
+    before = submission_store.current_figures(demo_store)
+    raw = f"agency_code,period,loss_reported\nBK01,{cells}\n".encode()
+    with pytest.raises(UploadError) as refused:
+        uploads.commit_upload(BANK1, demo_store, framework, raw, "bad.csv", None, TODAY)
+    assert said in str(refused.value)
+    pandas.testing.assert_frame_equal(submission_store.current_figures(demo_store), before)
+
+
+def test_a_value_that_overflows_is_missing_and_flagged_not_dropped(framework: Framework) -> None:
+    import pandas as pd
+
+    from evaluation import evaluate
+
+    agencies = pd.DataFrame({"code": ["B1", "B2"], "name": ["One", "Two"], "type": ["bank"] * 2})
+    months = ["2026-07", "2026-08", "2026-09"]
+    figures = pd.DataFrame(
+        {
+            "agency_code": ["B1"] * 3 + ["B2"] * 3,
+            "period": months * 2,
+            "loss_reported": [1e308] * 3 + [1e6] * 3,  # a file read by `score --figures`
+            "amount_frozen": [1e308] * 3 + [2e5] * 3,
+        }
+    )
+    result = evaluate(framework, figures, agencies, "2026-Q3").table.set_index("agency_code")
+    assert "missing:freeze_rate" in result.loc["B1", "flags"]
+    assert result.loc["B1", "ind.freeze_rate"] == 0  # missing counts as zero in this framework
+    assert result.loc["B2", "ind.freeze_rate"] > 0

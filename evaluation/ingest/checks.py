@@ -55,6 +55,8 @@ class Upload:
     today: date
     previous: pd.DataFrame | None
     percent_allowed: dict[str, bool] = field(default_factory=dict)
+    earliest: str = "2000-01"  # the first month accepted
+    largest: float = 1e15  # the largest figure accepted
 
     def column(self, field_id: str) -> str:
         """The header of a field's column, or the field id when the file has none."""
@@ -100,6 +102,14 @@ class Upload:
         )
 
     @cached_property
+    def in_window(self) -> np.ndarray:
+        """Rows whose month is not before the first month accepted."""
+        earliest = self.earliest
+        return np.fromiter(
+            (m is None or m >= earliest for m in self.months), bool, len(self.months)
+        )
+
+    @cached_property
     def first_rows(self) -> dict[int, int]:
         """For each row repeating an agency-month, the file row where it first appears."""
         keyed = pd.DataFrame({"code": self.codes, "month": self.months, "row": self.rows})[
@@ -125,15 +135,21 @@ class Upload:
             & self.permitted
             & self.has_month
             & self.ended
+            & self.in_window
             & ~self.repeated
         )
+
+    def refused_value(self, field_id: str) -> np.ndarray:
+        """Where a field's number is refused: below zero or above the largest figure."""
+        values = self.values[field_id]
+        return (values < 0) | (values > self.largest)
 
     @cached_property
     def figures(self) -> pd.DataFrame:
         """agency_code, period and every field (NaN where empty, unreadable or negative)."""
         fields = list(self.framework.field_ids())
         numbers = pd.DataFrame(
-            {f: np.where(self.values[f] < 0, np.nan, self.values[f]) for f in fields},
+            {f: np.where(self.refused_value(f), np.nan, self.values[f]) for f in fields},
             columns=fields,
             dtype=float,
         )
@@ -192,6 +208,15 @@ def month_not_over(u: Upload) -> list[Issue]:
     )
 
 
+def month_too_early(u: Upload) -> list[Issue]:
+    """Figures are for months from the first month accepted (setting EARLIEST_MONTH)."""
+    return u.issues(
+        ~u.in_window,
+        u.column("period"),
+        lambda i: f"{u.months[i]} is before {u.earliest}, the first month figures are accepted for",
+    )
+
+
 def repeated_row(u: Upload) -> list[Issue]:
     """One row per agency and month."""
     firsts = u.first_rows
@@ -228,6 +253,23 @@ def negative(u: Upload) -> list[Issue]:
     return out
 
 
+def too_large(u: Upload) -> list[Issue]:
+    """No figure is above the largest accepted (setting LARGEST_FIGURE): a larger one is a
+    typing mistake, and sums of such figures would overflow."""
+    out: list[Issue] = []
+    for field_id in u.cells:
+        values = u.values[field_id]
+        out += u.issues(
+            values > u.largest,
+            u.column(field_id),
+            lambda i, v=values: (  # type: ignore[misc]
+                f"expected a number of at most {format_number(u.largest)}, "
+                f"got {format_number(v[i])}"
+            ),
+        )
+    return out
+
+
 def above_its_bound(u: Upload) -> list[Issue]:
     """A field with `at_most` never exceeds the field it names, in the same row."""
     figures = u.figures
@@ -254,9 +296,11 @@ CHECKS: tuple[Callable[[Upload], list[Issue]], ...] = (
     not_permitted,
     unreadable_month,
     month_not_over,
+    month_too_early,
     repeated_row,
     not_a_figure,
     negative,
+    too_large,
     above_its_bound,
 )
 

@@ -47,7 +47,9 @@ def parse_month(text: str) -> str | None:
 
 
 def format_number(value: float) -> str:
-    """A figure as people read it: `1,294,700`, `6.5`, `0.45`."""
+    """A figure as people read it: `1,294,700`, `6.5`, `0.45`; `1e+308` past 16 digits."""
+    if abs(value) >= 1e16:
+        return f"{value:.3g}"
     if float(value).is_integer():
         return f"{value:,.0f}"
     if abs(value) >= 1:

@@ -24,6 +24,7 @@ from evaluation.ingest.parsing import (
     parse_numbers,
 )
 from evaluation.ingest.readers import HEADER_ROW, ROW_INDEX
+from evaluation.settings import setting
 
 __all__ = ["Checked", "Issue", "check_upload", "comparison_months", "parse_month", "row_numbers"]
 
@@ -128,6 +129,8 @@ def read_upload(
         today=today,
         previous=previous,
         percent_allowed=percent,
+        earliest=setting("EARLIEST_MONTH"),
+        largest=float(setting("LARGEST_FIGURE")),
     )
 
 

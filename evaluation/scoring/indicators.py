@@ -28,7 +28,12 @@ def indicator_values(
     status = np.full((n, len(indicators)), MISSING, dtype=np.int8)
     types = cube.types
     for j, ind in enumerate(indicators):
-        value, state = _one_indicator(ind, cube, month_idx)
+        # A value no arithmetic can use (sums that overflowed) counts as missing, never as a
+        # score that silently drops out of the weighted mean.
+        with np.errstate(over="ignore", invalid="ignore"):
+            value, state = _one_indicator(ind, cube, month_idx)
+            state = np.where((state == OK) & ~np.isfinite(value), MISSING, state).astype(np.int8)
+            value = np.where(np.isfinite(value), value, np.nan)
         applicable = (
             np.ones(n, dtype=bool) if ind.applies_to is None else np.isin(types, ind.applies_to)
         )
