@@ -194,3 +194,43 @@ def test_a_value_that_overflows_is_missing_and_flagged_not_dropped(framework: Fr
     assert "missing:freeze_rate" in result.loc["B1", "flags"]
     assert result.loc["B1", "ind.freeze_rate"] == 0  # missing counts as zero in this framework
     assert result.loc["B2", "ind.freeze_rate"] > 0
+
+
+def test_framework_backups_never_overwrite_each_other(tmp_path: Path, demo_store: Engine) -> None:
+    from evaluation.services import admin
+
+    target = tmp_path / "indicators.yaml"
+    original = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
+    target.write_text(original, encoding="utf-8")
+    ada = Actor("ada", "admin")
+    texts = [original.replace("weight: 30", f"weight: {w}", 1) for w in (31, 32, 33)]
+    backups = [admin.replace_framework(ada, demo_store, target, t, NOW)[1] for t in texts]
+    assert len({b for b in backups if b is not None}) == 3  # the same second, three backups
+    kept = [b.read_text(encoding="utf-8") for b in backups if b is not None]
+    assert kept == [original, texts[0], texts[1]]
+
+
+def test_out_never_overwrites_without_force_nor_follows_a_link(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    base = ["score", "--period", "2026-10", "--agencies", str(ROOT / "data/demo/agencies.csv")]
+    base += ["--figures", str(ROOT / "data/demo/figures.csv")]
+    out = tmp_path / "scores.csv"
+    assert run_cli(*base, "--out", str(out)).returncode == 0
+    first = out.read_text(encoding="utf-8")
+    out.write_text("kept", encoding="utf-8")
+    refused = run_cli(*base, "--out", str(out))
+    assert refused.returncode == 2 and "already exists; add --force" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "kept"
+    assert run_cli(*base, "--out", str(out), "--force").returncode == 0
+    assert out.read_text(encoding="utf-8") == first
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(victim)
+    for extra in ((), ("--force",)):
+        result = run_cli(*base, "--out", str(link), *extra)
+        assert result.returncode == 2 and "symbolic link" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "precious"
+    dash = run_cli(*base, "--out", "-")
+    assert dash.stdout == first and not (ROOT / "-").exists()

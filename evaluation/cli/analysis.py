@@ -75,7 +75,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     result = uncertainty.uncertainty(model, args.samples, _noise(args), args.seed)
     columns = ["agency_code", "nominal_rank", "median_rank", "q05_rank", "q95_rank", "mean_score"]
     columns += [c for c in result.table.columns if c.startswith("p_tier_")]
-    write_table(_with_settings(result.table[columns], result.settings()), args.out)
+    write_table(_with_settings(result.table[columns], result.settings()), args)
     shaky = result.table.loc[~result.table["tier_robust"] & result.table["nominal_tier"].notna()]
     print(
         f"{evaluation.period.label}: {args.samples} samples, noise {result.noise[0]:g} "
@@ -98,7 +98,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         k: table.attrs[k]
         for k in ("samples", "noise_indicator", "noise_dimension", "seed", "methods", "bootstrap")
     }
-    write_table(_with_settings(table, settings), args.out)
+    write_table(_with_settings(table, settings), args)
     print(
         f"{evaluation.period.label}: N = {args.samples} ({table.attrs['evaluations']:,} "
         f"evaluations), seed {args.seed}, {args.bootstrap} bootstrap resamples",

@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score every agency for a period")
     data_args(score, files_required=False)
-    score.add_argument("--out", help="write to this file instead of standard output")
+    score.add_argument("--out", help="write to this file instead of standard output (- for it)")
+    score.add_argument("--force", action="store_true", help="replace an existing --out file")
     score.add_argument("--format", choices=("csv", "json"), default="csv")
     score.set_defaults(run=scoring.cmd_score)
 
@@ -71,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="the ranked table of a period as CSV or XLSX")
     export.add_argument("period")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    export.add_argument("--out", help="file to write (default scores-PERIOD.FORMAT)")
+    export.add_argument(
+        "--out", help="file to write (default scores-PERIOD.FORMAT; - for standard output)"
+    )
+    export.add_argument("--force", action="store_true", help="replace an existing --out file")
     export.add_argument("--indicators", default=framework_file, help="framework file")
     export.set_defaults(run=scoring.cmd_export)
     publish = sub.add_parser("publish", help="publish a period as an immutable snapshot")
@@ -96,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--methods", default="", help="normalisations to draw from, e.g. minmax,rank"
         )
         p.add_argument("--out", help="CSV file (default standard output)")
+        p.add_argument("--force", action="store_true", help="replace an existing --out file")
 
     unc = sub.add_parser("uncertainty", help="rank and tier distributions under random weights")
     analysis_args(unc, 10_000, "samples, 1 to 1,000,000")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -81,13 +82,32 @@ def with_figures(evaluation: Evaluation, source: str, verb: str) -> Evaluation:
     return evaluation
 
 
-def write_table(table: pd.DataFrame, out: str | None) -> None:
-    """A table as CSV, formula-safe, to a file or standard output."""
-    text = safe_frame(table).to_csv(index=False)
-    if out:
-        Path(out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+STDOUT = "-"
+
+
+def write_out(data: str | bytes, out: str | None, force: bool) -> None:
+    """Write to standard output (no `--out`, or `--out -`) or to a new file; an existing file
+    is replaced only with `--force`, and a symbolic link is never followed."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if out is None or out == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(raw)
+        sys.stdout.buffer.flush()
+        return
+    path = Path(out)
+    if path.is_symlink():
+        raise InputError(f"--out: {out} is a symbolic link; name the file itself")
+    if path.exists() and not force:
+        raise InputError(f"--out: {out} already exists; add --force to replace it")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags if force else flags | os.O_EXCL, 0o644)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(raw)
+
+
+def write_table(table: pd.DataFrame, args: argparse.Namespace) -> None:
+    """A table as CSV, formula-safe, to `--out` or standard output."""
+    write_out(safe_frame(table).to_csv(index=False), args.out, args.force)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -107,12 +127,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     evaluation = with_figures(evaluation_of(args), source, "score")
     if args.format == "json":
         text = json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2) + "\n"
-        if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+        write_out(text, args.out, args.force)
         return 0
-    write_table(evaluation.table[score_columns(evaluation.framework)], args.out)
+    write_table(evaluation.table[score_columns(evaluation.framework)], args)
     return 0
 
 
@@ -147,7 +164,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     with_figures(evaluation, "the database", "export")
     columns = score_columns(framework)
     data = to_xlsx(evaluation, columns) if args.format == "xlsx" else to_csv(evaluation, columns)
-    out = Path(args.out or f"scores-{evaluation.period.label}.{args.format}")
-    out.write_bytes(data)
-    print(f"wrote {out} ({len(evaluation.table)} agencies)")
+    out = args.out or f"scores-{evaluation.period.label}.{args.format}"
+    write_out(data, out, args.force)
+    where = "standard output" if out == STDOUT else out
+    print(
+        f"wrote {where} ({len(evaluation.table)} agencies)",
+        file=sys.stderr if out == STDOUT else sys.stdout,
+    )
     return 0

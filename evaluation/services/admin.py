@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.audit import AuditAction
+from evaluation.errors import StorageError
 from evaluation.framework import Framework, parse_framework
 from evaluation.ingest.readers import read_table_bytes
 from evaluation.io.cells import safe_csv_bytes
@@ -57,10 +58,7 @@ def replace_framework(
     """
     require(actor, Permission.MANAGE_FRAMEWORK, "replace the framework file")
     framework = parse_framework(text, path.name)
-    backup = None
-    if path.exists():
-        backup = path.with_name(f"{path.stem}.{now:%Y%m%d-%H%M%S}{path.suffix}.bak")
-        backup.write_bytes(path.read_bytes())
+    backup = _backup(path, now) if path.exists() else None
     staging = path.with_name(f".{path.name}.new")
     staging.write_text(text, encoding="utf-8")
     os.replace(staging, path)
@@ -72,6 +70,21 @@ def replace_framework(
     )
     framework_store.remember_framework(engine, framework.fingerprint, framework.text, str(path))
     return framework, backup
+
+
+def _backup(path: Path, now: datetime) -> Path:
+    """A copy of the file under a name no earlier backup has: the time, then a counter."""
+    content = path.read_bytes()
+    for attempt in range(1000):
+        suffix = f"-{attempt}" if attempt else ""
+        backup = path.with_name(f"{path.stem}.{now:%Y%m%d-%H%M%S}{suffix}{path.suffix}.bak")
+        try:
+            with open(backup, "xb") as file:  # never overwrites, never follows a link
+                file.write(content)
+        except FileExistsError:
+            continue
+        return backup
+    raise StorageError(f"{path.name}: 1,000 backups share this second; try again in a moment")
 
 
 def reload_framework(actor: Actor, engine: Engine, path: Path) -> FrameworkStatus:
