@@ -29,3 +29,9 @@ def test_yaml_is_only_ever_read_with_a_safe_loader() -> None:
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "evaluation").rglob("*.py"))
     assert "yaml.load(" not in sources and "yaml.unsafe_load" not in sources
     assert "Loader=yaml.Loader" not in sources and "FullLoader" not in sources
+
+
+def test_the_browser_never_sees_a_traceback_nor_an_unescaped_table_download() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["disableDataExport"] is True

@@ -234,3 +234,59 @@ def test_out_never_overwrites_without_force_nor_follows_a_link(tmp_path: Path) -
     assert victim.read_text(encoding="utf-8") == "precious"
     dash = run_cli(*base, "--out", "-")
     assert dash.stdout == first and not (ROOT / "-").exists()
+
+
+def test_over_long_values_are_refused_alike_on_both_databases(
+    db_url: str, framework: Framework
+) -> None:
+    import pandas as pd
+
+    from evaluation.errors import InputError
+    from evaluation.services import admin, users
+
+    engine = stored.open_store(db_url)
+    ada = Actor("ada", "admin")
+    long_code = pd.DataFrame({"code": ["X" * 41], "name": ["Bank"], "type": ["bank"]})
+    long_name = pd.DataFrame({"code": ["BK09"], "name": ["银" * 201], "type": ["bank"]})
+    for table, said in ((long_code, "row 1, code"), (long_name, "row 1, name")):
+        with pytest.raises(InputError, match=f"agencies {said}: expected at most"):
+            raw = table.to_csv(index=False).encode()
+            admin.register_agencies(ada, engine, framework, raw, "agencies.csv")
+    with pytest.raises(InputError, match="email: expected at most 200 characters"):
+        users.create_user(
+            ada,
+            engine,
+            "mei",
+            "coordinator",
+            "a long enough password",
+            email=("m" * 200 + "@example.gov.cn"),
+        )
+    raw = b"agency_code,period,loss_reported\nBK01,2026-09,1\n"
+    with pytest.raises(InputError, match="file name: expected at most 255 characters"):
+        uploads.preview_upload(ada, engine, framework, raw, "f" * 300 + ".csv", None, TODAY)
+    assert stored.load_dataset(engine).agencies.empty
+    engine.dispose()
+
+
+def test_a_damaged_workbook_is_refused_in_plain_words() -> None:
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from evaluation.errors import InputError
+    from evaluation.ingest.readers import read_table_bytes
+
+    book = Workbook()
+    book.active.append(["agency_code", "period"])  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</sheetData>", b"<row r='2'><c r='A2'><v>1</sheetData>")
+            target.writestr(item, data)
+    with pytest.raises(InputError, match="is damaged and cannot be read"):
+        read_table_bytes(damaged.getvalue(), "broken.xlsx")

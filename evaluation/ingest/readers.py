@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation import limits
 from evaluation.errors import InputError, UploadError
+from evaluation.limits import check_length
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 MAX_BYTES = 10 * 1024 * 1024
@@ -40,6 +42,7 @@ def read_table_bytes(
     max_rows: int = MAX_ROWS,
 ) -> pd.DataFrame:
     """Read the bytes of a CSV or XLSX file named `name` as text cells, within the limits."""
+    check_length(name, limits.FILE_NAME, "file name")
     suffix = Path(name).suffix.lower()
     if len(raw) > max_bytes:
         raise InputError(
@@ -114,7 +117,15 @@ def _xlsx(data: BytesIO, name: str, sheet: str | None, max_rows: int) -> pd.Data
         # The stored dimension can be wrong (too small cuts rows, too large pads every row).
         worksheet.reset_dimensions()
         rows = ([_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True))
-        return _table(rows, f"{name}, sheet {wanted}", max_rows, "xlsx")
+        try:
+            return _table(rows, f"{name}, sheet {wanted}", max_rows, "xlsx")
+        except (InputError, UploadError):
+            raise
+        except Exception:  # a damaged sheet fails while its rows are read, in many ways
+            raise InputError(
+                f"{name}: the sheet {wanted} is damaged and cannot be read. Open the file in "
+                'Excel and save it again as "Excel Workbook (*.xlsx)"'
+            ) from None
     finally:
         book.close()
 

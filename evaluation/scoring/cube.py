@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evaluation import limits
 from evaluation.errors import InputError
 from evaluation.framework import Framework
+from evaluation.limits import check_length
 from evaluation.periods import month_of
 
 AGENCY_COLUMNS = ("code", "name", "type")
@@ -63,6 +65,7 @@ def check_agencies(framework: Framework, agencies: pd.DataFrame) -> pd.DataFrame
             "type": agencies["type"].astype(str).str.strip(),
         }
     ).reset_index(drop=True)
+    _check_lengths(table)
     duplicated = table["code"][table["code"].duplicated()].unique()
     if len(duplicated):
         raise InputError(f"agencies: duplicate agency code {', '.join(map(str, duplicated))}")
@@ -74,6 +77,14 @@ def check_agencies(framework: Framework, agencies: pd.DataFrame) -> pd.DataFrame
             f'"{unknown[0]}"; valid: {", ".join(framework.type_ids())}'
         )
     return table
+
+
+def _check_lengths(table: pd.DataFrame) -> None:
+    """Codes and names fit what the store keeps."""
+    widths = {"code": limits.AGENCY_CODE, "name": limits.AGENCY_NAME, "name_zh": limits.AGENCY_NAME}
+    for column, limit in widths.items():
+        for row, value in enumerate(table[column]):
+            check_length(str(value), limit, f"agencies row {row + 1}, {column}")
 
 
 def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFrame) -> FigureCube:

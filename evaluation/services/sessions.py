@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from evaluation import accounts
+from evaluation import accounts, limits
 from evaluation.audit import AuditAction
 from evaluation.errors import AuthenticationError
 from evaluation.permissions import Actor
@@ -90,7 +90,8 @@ def sign_in_by_email(engine: Engine, email: str, now: datetime) -> tuple[str, Ac
     table = account_store.users(engine)
     match = table[(table["email"].str.lower() == wanted) & table["active"].astype(bool)]
     if not wanted or len(match) != 1:
-        audit.record(engine, wanted[:120] or "?", AuditAction.LOGIN_FAILED, {"method": "sso"})
+        shown = wanted[: limits.ACTOR] or "?"
+        audit.record(engine, shown, AuditAction.LOGIN_FAILED, {"method": "sso"})
         if len(match) > 1:
             raise AuthenticationError(
                 f"Single sign-on worked, but {len(match)} active accounts share this email "

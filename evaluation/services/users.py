@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation import accounts
+from evaluation import accounts, limits
 from evaluation.audit import AuditAction
 from evaluation.errors import InputError, PermissionDeniedError
+from evaluation.limits import check_length
 from evaluation.permissions import CONSOLE, Actor, Permission, console, require
 from evaluation.services.sessions import has_users
 from evaluation.storage import accounts as account_store
@@ -64,6 +65,7 @@ def create_user(
     accounts.check_role(role, agency)
     if agency is not None and agency not in set(agency_store.agencies(engine)["code"]):
         raise InputError(f'agency: no agency with code "{agency}"')
+    check_length(email.strip(), limits.EMAIL, "email")
     taken = set(account_store.users(engine)["email"].str.strip().str.lower()) - {""}
     if email.strip().lower() in taken:
         raise InputError(

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from evaluation import limits
+
 
 def utcnow() -> datetime:
     """Now, in UTC."""
@@ -19,10 +21,10 @@ class Agency(SQLModel, table=True):
     __tablename__ = "agencies"
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=40, unique=True, index=True)
-    name: str = Field(max_length=200)
-    name_zh: str = Field(default="", max_length=200)
-    type: str = Field(max_length=60)
+    code: str = Field(max_length=limits.AGENCY_CODE, unique=True, index=True)
+    name: str = Field(max_length=limits.AGENCY_NAME)
+    name_zh: str = Field(default="", max_length=limits.AGENCY_NAME)
+    type: str = Field(max_length=limits.AGENCY_TYPE)
     active: bool = Field(default=True)
     synthetic: bool = Field(default=False)
 
@@ -52,7 +54,7 @@ class Submission(SQLModel, table=True):
     uploaded_by: str = Field(max_length=120)
     on_behalf_of: str = Field(default="", max_length=120)
     uploaded_at: datetime = Field(default_factory=utcnow)
-    source_file: str = Field(default="", max_length=255)
+    source_file: str = Field(default="", max_length=limits.FILE_NAME)
     sha256: str = Field(default="", max_length=64)
     note: str = Field(default="", max_length=500)
     restored_from: int | None = Field(default=None)
@@ -108,7 +110,7 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=60, unique=True, index=True)
     role: str = Field(max_length=20)
     agency_code: str | None = Field(default=None, max_length=40)
-    email: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=limits.EMAIL)
     password_hash: str = Field(max_length=200)
     active: bool = Field(default=True)
     demo: bool = Field(default=False)
