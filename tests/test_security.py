@@ -290,3 +290,62 @@ def test_a_damaged_workbook_is_refused_in_plain_words() -> None:
             target.writestr(item, data)
     with pytest.raises(InputError, match="is damaged and cannot be read"):
         read_table_bytes(damaged.getvalue(), "broken.xlsx")
+
+
+def test_every_publication_matches_its_own_inputs_while_uploads_race(
+    db_url: str, framework: Framework
+) -> None:
+    import json
+    import threading
+
+    import pandas as pd
+    import sqlalchemy
+
+    from evaluation import evaluate
+    from evaluation.services import publication
+    from evaluation.storage import publications as publication_store
+
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    cora = Actor("cora", "coordinator")
+    done = threading.Event()
+
+    def upload_forever() -> None:
+        writer = stored.open_store(db_url)
+        k = 0
+        while not done.is_set():
+            loss = 1_000_000 + 500_000 * (k % 2)
+            raw = f"agency_code,period,loss_reported\nBK01,2026-09,{loss}\n".encode()
+            uploads.commit_upload(cora, writer, framework, raw, "race.csv", None, TODAY)
+            k += 1
+        writer.dispose()
+
+    racer = threading.Thread(target=upload_forever)
+    racer.start()
+    try:
+        for _ in range(12):
+            publication.publish(cora, engine, framework, "2026-09")
+    finally:
+        done.set()
+        racer.join()
+    agencies = stored.load_dataset(engine).agencies
+    for _, snapshot in publication_store.published(engine, "2026-09").iterrows():
+        ids = json.loads(snapshot["submission_ids"])
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sqlalchemy.text(
+                    "SELECT a.code, s.period, s.figures FROM submissions s "
+                    "JOIN agencies a ON a.id = s.agency_id WHERE s.id IN ("
+                    + ",".join(str(int(i)) for i in ids)
+                    + ")"
+                )
+            ).all()
+        figures = pd.DataFrame(
+            [{"agency_code": c, "period": p, **json.loads(f)} for c, p, f in rows]
+        )
+        again = evaluate(framework, figures, agencies, "2026-09").table.set_index("agency_code")
+        published = pd.DataFrame(json.loads(snapshot["results"])).set_index("agency_code")
+        assert (published["tier"] == again.loc[published.index, "tier"]).all()
+        scores = again.loc[published.index, "score"].to_numpy(dtype=float)
+        assert abs(published["score"].to_numpy(dtype=float) - scores).max() < 1e-9
+    engine.dispose()

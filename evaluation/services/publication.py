@@ -15,7 +15,7 @@ from evaluation.framework import Framework
 from evaluation.periods import parse_period
 from evaluation.permissions import Actor, Permission, require
 from evaluation.scoring.result import Evaluation
-from evaluation.services.store import stored_evaluation
+from evaluation.services.store import evaluation_of_state, stored_evaluation
 from evaluation.storage import publications as publication_store
 from evaluation.storage import submissions as submission_store
 from evaluation.storage.db import Engine
@@ -66,9 +66,12 @@ def _snapshot(evaluation: Evaluation) -> list[dict[str, object]]:
 def publish(actor: Actor, engine: Engine, framework: Framework, period: str) -> int:
     """Publish the evaluation of a period as an immutable snapshot."""
     require(actor, Permission.PUBLISH, "publish evaluations")
-    evaluation = stored_evaluation(engine, framework, period)
+    # What is scored and the ids recorded come from one read, so that a publication always
+    # matches its own inputs, whatever is uploaded meanwhile.
+    state = submission_store.current_state(engine)
+    evaluation = evaluation_of_state(state, framework, period)
     label = evaluation.period.label
-    ids = submission_store.current_submission_ids(engine, evaluation.period.months)
+    ids = state.submission_ids(evaluation.period.months)
     if not ids:
         raise StorageError(f"no figures are stored for {label}; nothing to publish")
     record: dict[str, object] = {

@@ -141,9 +141,14 @@ def make_evaluator(framework: Framework, dataset: Dataset) -> Evaluator | None:
 def stored_evaluation(engine: Engine, framework: Framework, period: str) -> Evaluation:
     """Score a period from the current figures of the active agencies in the store: the
     building block of the use cases that check their actor (publishing, `score_period`)."""
-    agencies, figures = _scored_inputs(
-        framework, agency_store.agencies(engine), submission_store.current_figures(engine)
-    )
+    return evaluation_of_state(submission_store.current_state(engine), framework, period)
+
+
+def evaluation_of_state(
+    state: submission_store.State, framework: Framework, period: str
+) -> Evaluation:
+    """Score a period from one consistent read of the store."""
+    agencies, figures = _scored_inputs(framework, state.agencies, state.figures)
     return evaluate(framework, figures, agencies, period)
 
 
