@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     USER_ENABLE = "user.enable"
     USER_RESET_PASSWORD = "user.reset_password"
     USER_REHASH = "user.rehash"
+    USER_UNLOCK = "user.unlock"
 
 
 # The actor recorded for what the product does on its own (serving a new framework file).

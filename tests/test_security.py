@@ -349,3 +349,89 @@ def test_every_publication_matches_its_own_inputs_while_uploads_race(
         scores = again.loc[published.index, "score"].to_numpy(dtype=float)
         assert abs(published["score"].to_numpy(dtype=float) - scores).max() < 1e-9
     engine.dispose()
+
+
+def _accounts(engine: Engine) -> None:
+    from evaluation.services import users
+
+    for name, role in (("cora", "coordinator"), ("ada", "admin")):
+        users.create_user(console(), engine, name, role, "correct horse battery")
+
+
+def test_concurrent_guesses_cannot_outrun_the_lockout(db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evaluation.errors import AuthenticationError
+    from evaluation.services import sessions
+
+    engine = stored.open_store(db_url)
+    _accounts(engine)
+    guesses = [f"wrong guess number {k}" for k in range(40)]
+    guesses[29] = "correct horse battery"  # the right one, 30th of 40 sent at once
+
+    def attempt(password: str) -> bool:
+        try:
+            sessions.sign_in(engine, "cora", password, NOW, source="10.0.0.66")
+        except AuthenticationError:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, guesses))
+    assert sum(results) <= 1
+    assert results.count(True) == 0 or results.index(True) < 5
+    engine.dispose()
+
+
+def test_failures_from_one_address_lock_that_address_only(db_url: str) -> None:
+    from datetime import timedelta
+
+    from evaluation.errors import AuthenticationError, PermissionDeniedError
+    from evaluation.services import sessions, users
+
+    engine = stored.open_store(db_url)
+    _accounts(engine)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            sessions.sign_in(engine, "ada", "a bad guess here", NOW, source="203.0.113.9")
+    with pytest.raises(AuthenticationError):  # the attacker's address is locked out
+        sessions.sign_in(engine, "ada", "correct horse battery", NOW, source="203.0.113.9")
+    # The owner, from the office, still gets in; so does everyone else behind the attacker's NAT.
+    sessions.sign_in(engine, "ada", "correct horse battery", NOW, source="10.1.2.3")
+    sessions.sign_in(engine, "cora", "correct horse battery", NOW, source="203.0.113.9")
+    ada = Actor("ada", "admin")
+    shown = users.sign_in_locks(ada, engine, NOW)
+    assert list(shown["username"]) == ["ada"] and list(shown["source"]) == ["203.0.113.9"]
+    with pytest.raises(PermissionDeniedError):
+        users.unlock(Actor("cora", "coordinator"), engine, "ada")
+    assert users.unlock(ada, engine, "ada") == 1
+    sessions.sign_in(engine, "ada", "correct horse battery", NOW, source="203.0.113.9")
+    assert users.sign_in_locks(ada, engine, NOW + timedelta(minutes=1)).empty
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log",
+        "UPDATE published_evaluations SET results = '[]'",
+        "DELETE FROM published_evaluations",
+    ],
+)
+def test_the_audit_log_and_publications_are_append_only(
+    db_url: str, framework: Framework, statement: str
+) -> None:
+    import sqlalchemy
+
+    from evaluation.services import publication
+
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    publication.publish(Actor("cora", "coordinator"), engine, framework, "2026-09")
+    with pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"):
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(sqlalchemy.text("SELECT count(*) FROM audit_log")).scalar_one() > 0
+    engine.dispose()

@@ -529,3 +529,25 @@ def test_reloading_the_framework_is_recorded_with_who_asked(
     with pytest.raises(PermissionDeniedError):
         admin.reload_framework(Actor("cora", "coordinator"), engine, ROOT / "indicators.yaml")
     engine.dispose()
+
+
+def test_administrators_see_and_lift_sign_in_locks(
+    demo_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaluation.errors import AuthenticationError
+
+    engine = stored.open_store(demo_copy)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            sessions.sign_in(engine, "cora", "not the password", datetime.now(UTC), "192.0.2.7")
+    engine.dispose()
+    at = page("admin", demo_copy, monkeypatch, username="ada").run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    locks = next(t for t in tables if "source" in t.columns)
+    assert list(locks["username"]) == ["cora"] and list(locks["source"]) == ["192.0.2.7"]
+    at.button(key="unlock").click().run()
+    assert any("cora: 1 locked address(es) unlocked" in s.value for s in at.success)
+    engine = stored.open_store(demo_copy)
+    sessions.sign_in(engine, "cora", PASSWORD, datetime.now(UTC), "192.0.2.7")
+    engine.dispose()

@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--bootstrap", type=int, default=200, help="resamples, 1 to 10,000")
     sens.set_defaults(run=analysis.cmd_sensitivity)
 
-    users = sub.add_parser("users", help="accounts: add, list, disable, reset-password")
+    users = sub.add_parser("users", help="accounts: add, list, disable, unlock, reset-password")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="create an account (password prompted or on stdin)")
     add.add_argument("username")
@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     disable = users_sub.add_parser("disable", help="stop an account from signing in")
     disable.add_argument("username")
     disable.set_defaults(run=user_commands.cmd_users_disable)
+    unlock = users_sub.add_parser("unlock", help="lift an account's sign-in locks")
+    unlock.add_argument("username")
+    unlock.set_defaults(run=user_commands.cmd_users_unlock)
     reset = users_sub.add_parser("reset-password", help="set a new password and unlock")
     reset.add_argument("username")
     reset.set_defaults(run=user_commands.cmd_users_reset)

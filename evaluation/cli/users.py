@@ -56,3 +56,10 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
     users.reset_password(console(), open_store(), args.username, read_password())
     print(f"new password set for {args.username}; the account is unlocked")
     return 0
+
+
+def cmd_users_unlock(args: argparse.Namespace) -> int:
+    """Lift an account's sign-in locks."""
+    lifted = users.unlock(console(), open_store(), args.username)
+    print(f"unlocked {args.username} ({lifted} locked address(es))")
+    return 0

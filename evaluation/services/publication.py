@@ -17,6 +17,7 @@ from evaluation.permissions import Actor, Permission, require
 from evaluation.scoring.result import Evaluation
 from evaluation.services.store import evaluation_of_state, stored_evaluation
 from evaluation.storage import publications as publication_store
+from evaluation.storage import state as state_store
 from evaluation.storage import submissions as submission_store
 from evaluation.storage.db import Engine
 
@@ -68,7 +69,7 @@ def publish(actor: Actor, engine: Engine, framework: Framework, period: str) -> 
     require(actor, Permission.PUBLISH, "publish evaluations")
     # What is scored and the ids recorded come from one read, so that a publication always
     # matches its own inputs, whatever is uploaded meanwhile.
-    state = submission_store.current_state(engine)
+    state = state_store.current_state(engine)
     evaluation = evaluation_of_state(state, framework, period)
     label = evaluation.period.label
     ids = state.submission_ids(evaluation.period.months)

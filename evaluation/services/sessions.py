@@ -13,10 +13,12 @@ from evaluation.permissions import Actor
 from evaluation.storage import accounts as account_store
 from evaluation.storage import agencies as agency_store
 from evaluation.storage import audit
+from evaluation.storage import locks as lock_store
 from evaluation.storage.db import Engine
 
 SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not every rerun
 UNKNOWN_USER = "(unknown username)"  # the actor recorded for a sign-in with no such account
+UNKNOWN_SOURCE = "unknown"  # the source of a sign-in whose client address is not known
 
 
 @cache
@@ -40,8 +42,15 @@ def _actor_of(account: dict[str, object]) -> Actor:
     return Actor(str(account["username"]), account["role"], account["agency_code"])  # type: ignore[arg-type]
 
 
-def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tuple[str, Actor]:
-    """Check a username and password; a session token and the actor, or AuthenticationError."""
+def sign_in(
+    engine: Engine, username: str, password: str, now: datetime, source: str = UNKNOWN_SOURCE
+) -> tuple[str, Actor]:
+    """Check a username and password; a session token and the actor, or AuthenticationError.
+
+    Attempts are counted per account and `source` (the client's address) before the password
+    is checked, so concurrent guesses cannot outrun the limit, and failures from one address
+    do not lock the owner out from another.
+    """
     account = account_store.user(engine, username.strip())
     if account is None:
         accounts.verify_password(_unknown_user_hash(), password)  # same time as a real check
@@ -50,37 +59,39 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime) -> tupl
         audit.record(engine, UNKNOWN_USER, AuditAction.LOGIN_FAILED, {"reason": "unknown"})
         raise AuthenticationError(accounts.SIGN_IN_FAILED)
     user_id = int(str(account["id"]))
-    locked_until = account["locked_until"]
-    is_locked = isinstance(locked_until, datetime) and accounts.locked(_aware(locked_until), now)
+    source = source[:64] or UNKNOWN_SOURCE
+    limit, lockout = accounts.MAX_FAILED_LOGINS, accounts.LOCKOUT
+    allowed = lock_store.begin_attempt(engine, user_id, source, now, limit, lockout)
     stored_hash = str(account["password_hash"])
     good = accounts.verify_password(stored_hash, password)
     name = str(account["username"])
     # Demo accounts sign in only while the database holds nothing but the synthetic demo.
     demo_out = good and bool(account["demo"]) and not agency_store.only_synthetic(engine)
-    if is_locked or not account["active"] or not good or demo_out:
+    if not allowed or not account["active"] or not good or demo_out:
         reason = (
             "locked"
-            if is_locked
+            if not allowed
             else "disabled"
             if not account["active"]
             else "password"
             if not good
             else "demo account in a database with real data"
         )
-        details: dict[str, object] = {"reason": reason}
-        if reason == "password" and account_store.failed_login(
-            engine, user_id, accounts.MAX_FAILED_LOGINS, now + accounts.LOCKOUT
+        details: dict[str, object] = {"reason": reason, "source": source}
+        if reason == "password" and lock_store.attempt_failed(
+            engine, user_id, source, now, limit, lockout
         ):
-            details["locked_until"] = (now + accounts.LOCKOUT).isoformat()
+            details["locked_until"] = (now + lockout).isoformat()
         audit.record(engine, name, AuditAction.LOGIN_FAILED, details)
         raise AuthenticationError(accounts.SIGN_IN_FAILED)
+    lock_store.attempt_succeeded(engine, user_id, source)
     if accounts.needs_rehash(stored_hash):
         # The hashing parameters were raised since this password was set: store it anew.
         upgraded: dict[str, object] = {"password_hash": accounts.hash_password(password)}
         account_store.change_user(engine, name, upgraded, name, AuditAction.USER_REHASH)
     token, digest = accounts.new_token()
     account_store.start_session(engine, user_id, digest, now)
-    audit.record(engine, name, AuditAction.LOGIN, {})
+    audit.record(engine, name, AuditAction.LOGIN, {"source": source})
     return token, _actor_of(account)
 
 

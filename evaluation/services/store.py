@@ -17,6 +17,7 @@ from evaluation.scoring.result import Evaluation
 from evaluation.settings import setting
 from evaluation.storage import agencies as agency_store
 from evaluation.storage import frameworks as framework_store
+from evaluation.storage import state as state_store
 from evaluation.storage import submissions as submission_store
 from evaluation.storage.db import Engine, current_revision, make_engine, upgrade
 
@@ -141,12 +142,10 @@ def make_evaluator(framework: Framework, dataset: Dataset) -> Evaluator | None:
 def stored_evaluation(engine: Engine, framework: Framework, period: str) -> Evaluation:
     """Score a period from the current figures of the active agencies in the store: the
     building block of the use cases that check their actor (publishing, `score_period`)."""
-    return evaluation_of_state(submission_store.current_state(engine), framework, period)
+    return evaluation_of_state(state_store.current_state(engine), framework, period)
 
 
-def evaluation_of_state(
-    state: submission_store.State, framework: Framework, period: str
-) -> Evaluation:
+def evaluation_of_state(state: state_store.State, framework: Framework, period: str) -> Evaluation:
     """Score a period from one consistent read of the store."""
     agencies, figures = _scored_inputs(framework, state.agencies, state.figures)
     return evaluate(framework, figures, agencies, period)

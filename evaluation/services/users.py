@@ -3,6 +3,8 @@ resetting passwords, and naming the console's actor."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
 from evaluation import accounts, limits
@@ -13,6 +15,7 @@ from evaluation.permissions import CONSOLE, Actor, Permission, console, require
 from evaluation.services.sessions import has_users
 from evaluation.storage import accounts as account_store
 from evaluation.storage import agencies as agency_store
+from evaluation.storage import locks as lock_store
 from evaluation.storage.db import Engine
 from evaluation.storage.models import utcnow
 
@@ -120,3 +123,18 @@ def reset_password(actor: Actor, engine: Engine, username: str, password: str) -
         AuditAction.USER_RESET_PASSWORD,
         end_sessions_at=utcnow(),
     )
+    lock_store.unlock(engine, username, actor.name)
+
+
+def sign_in_locks(actor: Actor, engine: Engine, now: datetime) -> pd.DataFrame:
+    """The sign-in locks in force: username, source (client address), locked_until."""
+    require(actor, Permission.MANAGE_ACCOUNTS, "see sign-in locks")
+    return lock_store.locks(engine, now)
+
+
+def unlock(actor: Actor, engine: Engine, username: str) -> int:
+    """Lift every sign-in lock of an account; returns how many sources were locked."""
+    require(actor, Permission.MANAGE_ACCOUNTS, "unlock accounts")
+    if account_store.user(engine, username) is None:
+        raise InputError(f'there is no account "{username}"')
+    return lock_store.unlock(engine, username, actor.name)

@@ -20,7 +20,6 @@ USER_COLUMNS = [
     "email",
     "active",
     "demo",
-    "locked_until",
     "created_at",
     "password_changed_at",
 ]
@@ -95,25 +94,6 @@ def change_user(
             action,
             {"username": username, **shown},
         )
-
-
-def failed_login(engine: Engine, user_id: int, limit: int, lock_until: datetime) -> bool:
-    """Count a failed sign-in; at `limit` failures lock the account. True when it locked."""
-    with engine.begin() as conn:
-        failures = conn.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(failed_logins=User.failed_logins + 1)
-            .returning(User.failed_logins)
-        ).scalar_one()
-        if failures >= limit:
-            conn.execute(
-                update(User)
-                .where(User.id == user_id)
-                .values(failed_logins=0, locked_until=lock_until)
-            )
-            return True
-    return False
 
 
 def start_session(engine: Engine, user_id: int, token_hash: str, now: datetime) -> None:

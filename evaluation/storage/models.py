@@ -130,3 +130,16 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = Field(default=None)
+
+
+class SignInLock(SQLModel, table=True):
+    """Failed sign-ins of one account from one source (client address), and its lock."""
+
+    __tablename__ = "sign_in_locks"
+    __table_args__ = (UniqueConstraint("user_id", "source", name="uq_sign_in_lock"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    source: str = Field(max_length=64)
+    failures: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None)

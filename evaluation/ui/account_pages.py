@@ -37,7 +37,9 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            token, _actor = sessions.sign_in(state.engine(), username, password, datetime.now(UTC))
+            token, _actor = sessions.sign_in(
+                state.engine(), username, password, datetime.now(UTC), state.client_address()
+            )
         except AuthenticationError as exc:
             st.error(str(exc))
             return
@@ -68,7 +70,9 @@ def first_admin_page() -> None:
         return
     try:
         users.create_first_admin(state.engine(), username, password, email)
-        token, _actor = sessions.sign_in(state.engine(), username, password, datetime.now(UTC))
+        token, _actor = sessions.sign_in(
+            state.engine(), username, password, datetime.now(UTC), state.client_address()
+        )
     except EvaluationError as exc:
         st.error(str(exc))
         return

@@ -62,6 +62,26 @@ def _accounts(ctx: state.Context) -> None:
                 st.error(str(exc))
             else:
                 st.success(f"{username}: {action} done.")
+    _locks(ctx)
+
+
+def _locks(ctx: state.Context) -> None:
+    """Sign-in locks in force, per account and address, and lifting them."""
+    engine = state.engine()
+    locks = users.sign_in_locks(ctx.actor, engine, datetime.now(UTC))
+    st.write("**Sign-in locks**")
+    if locks.empty:
+        st.caption("No account is locked.")
+        return
+    st.caption(
+        f"{len(locks)} lock(s): five failed sign-ins from one address lock that address out of "
+        "the account for 15 minutes; the account still opens from other addresses."
+    )
+    st.dataframe(locks, hide_index=True, key="locks")
+    chosen = st.selectbox("Account", sorted(set(locks["username"])), key="unlock_user")
+    if st.button("Unlock", key="unlock"):
+        lifted = users.unlock(ctx.actor, engine, chosen)
+        st.success(f"{chosen}: {lifted} locked address(es) unlocked.")
 
 
 def _agencies(ctx: state.Context) -> None:

@@ -34,6 +34,19 @@ def engine() -> Engine:
     return cache.store(database_url())
 
 
+def client_address() -> str:
+    """The browser's address as the nearest reverse proxy reports it (the last entry of
+    X-Forwarded-For, which that proxy appends), else the connection's own address."""
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    hops = (
+        [h.strip() for h in forwarded.split(",") if h.strip()] if isinstance(forwarded, str) else []
+    )
+    if hops:
+        return hops[-1]
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else sessions.UNKNOWN_SOURCE
+
+
 def session_cookie() -> str | None:
     """The session token the browser sent as a cookie, if any."""
     value = st.context.cookies.get(COOKIE)
