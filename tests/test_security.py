@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas.testing
 import pytest
@@ -435,3 +436,72 @@ def test_the_audit_log_and_publications_are_append_only(
     with engine.connect() as conn:
         assert conn.execute(sqlalchemy.text("SELECT count(*) FROM audit_log")).scalar_one() > 0
     engine.dispose()
+
+
+def _workbook(sheet_rows: bytes = b"", strings: int = 0) -> bytes:
+    """A real workbook with extra rows spliced into its sheet, or many shared strings."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["agency_code", "period", "loss_reported"])
+    sheet.append(["BK01", "2026-09", "text"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</sheetData>", sheet_rows + b"</sheetData>")
+            z.writestr(item, data)
+        if strings:
+            extra = b"".join(b"<si><t>x%d</t></si>" % k for k in range(strings))
+            z.writestr("xl/sharedStrings.xml", b"<sst>" + extra + b"</sst>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        (
+            lambda: _workbook(b'<row r="2000000000"><c r="A2000000000"><v>1</v></c></row>'),
+            "reaches row 2,000,000,000",
+        ),
+        (
+            lambda: _workbook(b"".join(b'<row r="%d"/>' % k for k in range(3, 250_000))),
+            "at most 200,000 rows (blank ones included)",
+        ),
+        (lambda: _workbook(b'<row r="3"><c r="XFD3"><v>1</v></c></row>'), "column XFD"),
+        (lambda: _workbook(strings=1_100_000), "more than 1,000,000 different texts"),
+    ],
+    ids=["far-row", "blank-rows", "far-column", "shared-strings"],
+)
+def test_a_small_workbook_that_would_stall_the_server_is_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch, raw: Any, said: str
+) -> None:
+    import openpyxl
+
+    from evaluation.errors import InputError
+    from evaluation.ingest.readers import read_table_bytes
+
+    data = raw()
+    assert len(data) < 10 * 1024 * 1024
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(InputError, match=re.escape(said)):
+        read_table_bytes(data, "small.xlsx")
+
+
+def test_an_ordinary_workbook_still_reads() -> None:
+    from evaluation.ingest.readers import read_table_bytes
+
+    table = read_table_bytes(_workbook(), "ordinary.xlsx")
+    assert list(table.columns) == ["agency_code", "period", "loss_reported"] and len(table) == 1

@@ -16,6 +16,7 @@ import pandas as pd
 
 from evaluation import limits
 from evaluation.errors import InputError, UploadError
+from evaluation.ingest.workbook_limits import Limits, check_workbook
 from evaluation.limits import check_length
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -59,6 +60,7 @@ def read_table_bytes(
     if suffix == ".csv":
         return _table(_csv_rows(raw, name), name, max_rows, "csv")
     if suffix == ".xlsx":
+        check_workbook(raw, name, Limits.from_settings())  # before any row is parsed
         return _xlsx(BytesIO(raw), name, sheet, max_rows)
     raise InputError(f"{name}: expected a .csv or .xlsx file, got {suffix or 'no extension'}")
 
