@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from evaluation.errors import InputError
 from evaluation.permissions import ROLES
 
 MIN_PASSWORD_LENGTH = 12
+MIN_STRENGTH = 3  # zxcvbn's score: at least 10^8 guesses
+MAX_CHECKED = 100  # characters the strength estimate looks at (its cost grows with length)
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_EXPIRY = timedelta(hours=8)
@@ -49,28 +53,48 @@ def check_role(role: str, agency: str | None) -> None:
         raise InputError(f'agency: only agency users are bound to an agency, got "{agency}"')
 
 
+def normalised(password: str) -> str:
+    """The password as compared and stored: Unicode NFKC (a full-width letter is the letter)."""
+    return unicodedata.normalize("NFKC", password)
+
+
 def check_password(password: str) -> None:
-    """At least 12 characters, not all the same character."""
-    if len(password) < MIN_PASSWORD_LENGTH:
+    """At least 12 visible characters and hard to guess: common, repetitive, keyboard and
+    sequence passwords are refused (zxcvbn's estimate of at least 10^8 guesses)."""
+    # Invisible characters (zero-width spaces, controls) are not counted.
+    visible = "".join(c for c in normalised(password) if unicodedata.category(c)[0] != "C")
+    if len(visible) < MIN_PASSWORD_LENGTH:
         raise InputError(
-            f"password: expected at least {MIN_PASSWORD_LENGTH} characters, got {len(password)}"
+            f"password: expected at least {MIN_PASSWORD_LENGTH} visible characters, "
+            f"got {len(visible)}"
         )
-    if len(set(password)) == 1:
+    if len(set(visible)) == 1:
         raise InputError("password: expected more than one distinct character")
+    strength = zxcvbn(visible[:MAX_CHECKED])
+    if strength["score"] < MIN_STRENGTH:
+        advice = strength["feedback"].get("warning") or "it follows a common pattern"
+        raise InputError(
+            f"password: too easy to guess ({advice.rstrip('.').lower()}); use a few unrelated "
+            "words or a longer phrase"
+        )
 
 
 def hash_password(password: str) -> str:
     """The argon2id hash of a password (after checking the policy)."""
     check_password(password)
-    return _HASHER.hash(password)
+    return _HASHER.hash(normalised(password))
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
-    """Whether the password matches the stored hash."""
-    try:
-        return _HASHER.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """Whether the password matches the stored hash (as normalised, or as typed for a hash
+    stored before passwords were normalised)."""
+    for candidate in dict.fromkeys((normalised(password), password)):
+        try:
+            if _HASHER.verify(stored_hash, candidate):
+                return True
+        except (VerificationError, InvalidHashError):
+            continue
+    return False
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -64,7 +64,7 @@ def test_passwords_are_argon2id_and_never_stored_in_clear(store: Engine) -> None
 
 
 def test_the_password_policy_is_enforced(store: Engine) -> None:
-    with pytest.raises(InputError, match="at least 12 characters, got 11"):
+    with pytest.raises(InputError, match="at least 12 visible characters, got 11"):
         users.create_user(ADMIN, store, "newbie", "coordinator", "x" * 10 + "y")
     with pytest.raises(InputError, match="more than one distinct character"):
         users.create_user(ADMIN, store, "newbie", "coordinator", "a" * 20)
@@ -230,7 +230,7 @@ def test_cli_users_add_list_disable_reset(tmp_path: Path) -> None:
     again = run_cli("users", "add", "boss", "--role", "admin", database=database, stdin=PASSWORD)
     assert again.returncode == 2 and 'the username "boss" is already taken' in again.stderr
     short = run_cli("users", "add", "tiny", "--role", "admin", database=database, stdin="short")
-    assert short.returncode == 2 and "at least 12 characters, got 5" in short.stderr
+    assert short.returncode == 2 and "at least 12 visible characters, got 5" in short.stderr
     listed = run_cli("users", "list", database=database).stdout.splitlines()
     assert listed[0].split()[:6] == ["username", "role", "agency_code", "email", "active", "demo"]
     assert listed[1].split()[:5] == ["boss", "admin", "None", "True", "False"]

@@ -505,3 +505,33 @@ def test_an_ordinary_workbook_still_reads() -> None:
 
     table = read_table_bytes(_workbook(), "ordinary.xlsx")
     assert list(table.columns) == ["agency_code", "period", "loss_reported"] and len(table) == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "said"),
+    [
+        ("123456789012", "too easy to guess"),
+        ("passwordpassword", "too easy to guess"),
+        ("admin1admin1", "too easy to guess"),
+        ("\u200b" * 11 + "a", "at least 12 visible characters, got 1"),
+        ("a", "at least 12 visible characters, got 1"),
+        ("qwertyuiopasdf", "too easy to guess"),
+    ],
+)
+def test_weak_passwords_are_refused(password: str, said: str) -> None:
+    from evaluation import accounts
+    from evaluation.errors import InputError
+
+    with pytest.raises(InputError, match=said):
+        accounts.check_password(password)
+
+
+def test_a_password_is_the_same_however_its_letters_are_encoded(tmp_path: Path) -> None:
+    from evaluation.services import sessions, users
+
+    engine = stored.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    wide = "ｃｏｒｒｅｃｔ ｈｏｒｓｅ ｂａｔｔｅｒｙ"  # typed with a full-width input method
+    users.create_user(console(), engine, "mei", "coordinator", wide)
+    sessions.sign_in(engine, "mei", "correct horse battery", NOW)
+    sessions.sign_in(engine, "mei", wide, NOW)
+    engine.dispose()
