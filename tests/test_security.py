@@ -535,3 +535,33 @@ def test_a_password_is_the_same_however_its_letters_are_encoded(tmp_path: Path) 
     sessions.sign_in(engine, "mei", "correct horse battery", NOW)
     sessions.sign_in(engine, "mei", wide, NOW)
     engine.dispose()
+
+
+def test_concurrent_uploads_of_one_month_wait_for_each_other_and_all_land(
+    db_url: str, framework: Framework
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = stored.open_store(db_url)
+    demo.load_demo(console(), engine, framework, TODAY, with_accounts=False)
+    before = len(submission_store.history(engine, "BK01", "2026-09"))
+    cora = Actor("cora", "coordinator")
+
+    from evaluation.storage.db import make_engine
+
+    def upload(k: int) -> list[int]:
+        writer = make_engine(db_url)  # migrations are not run from several threads at once
+        raw = f"agency_code,period,loss_reported\nBK01,2026-09,{1_000_000 + k}\n".encode()
+        try:
+            return uploads.commit_upload(cora, writer, framework, raw, f"w{k}.csv", None, TODAY)
+        finally:
+            writer.dispose()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        stored_ids = list(pool.map(upload, range(16)))
+    assert all(len(ids) == 1 for ids in stored_ids)  # none refused
+    history = submission_store.history(engine, "BK01", "2026-09")
+    assert len(history) == before + 16
+    assert sorted(history["version"]) == list(range(1, before + 17))
+    assert (history["status"] == "current").sum() == 1
+    engine.dispose()

@@ -11,6 +11,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from evaluation.audit import AuditAction
@@ -57,6 +58,9 @@ def commit_figures(
     for attempt in range(RETRIES):
         try:
             with engine.begin() as conn:
+                if conn.dialect.name == "sqlite":
+                    # Take the write lock first: a concurrent upload waits for this one.
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
                 return _commit(conn, figures, meta, uploaded_at, carry_over)
         except (IntegrityError, OperationalError) as exc:
             if attempt == RETRIES - 1:
@@ -80,6 +84,7 @@ def _commit(
     if unknown:
         raise StorageError(f"unknown agency code {', '.join(map(str, unknown))}")
     keys = [(ids[c], p) for c, p in zip(figures["agency_code"], figures["period"], strict=True)]
+    _wait_for_agency_months(conn, keys)
     agency_ids = sorted({a for a, _ in keys})
     periods = sorted({p for _, p in keys})
     latest = {
@@ -151,6 +156,19 @@ def _commit(
         },
     )
     return new_ids
+
+
+def _wait_for_agency_months(conn, keys: list[tuple[int, str]]) -> None:
+    """On PostgreSQL, lock each agency-month for this transaction, in one order, so that
+    concurrent uploads of the same month wait for each other instead of failing."""
+    if conn.dialect.name != "postgresql":
+        return
+    numbers = sorted({a * 1_000_000 + int(p[:4]) * 100 + int(p[5:7]) for a, p in keys})
+    for chunk in _chunks(numbers, CHUNK):
+        conn.execute(
+            sql("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"),
+            {"keys": chunk},
+        )
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
