@@ -24,7 +24,7 @@ agency_types:
   telecom: {label: Telecom}
 fields:
   loss: {label: Loss, unit: CNY}
-  frozen: {label: Frozen, unit: CNY}
+  frozen: {label: Frozen, unit: CNY, at_most: loss}
   minutes: {label: Minutes, unit: minutes}
   orders: {label: Orders, unit: count}
   events: {label: Events, unit: count}

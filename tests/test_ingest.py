@@ -328,13 +328,22 @@ def test_jumps_inside_one_file_are_warnings_too(framework: Framework) -> None:
 
 
 def _wide_upload(rows: int, fields: int) -> tuple[Framework, pd.DataFrame, pd.DataFrame, dict]:
-    """A framework of `fields` count fields, a text table of `rows` rows and stored figures
-    for the month before each row."""
-    names = "".join(f"  f{i}: {{label: Field {i}, unit: count}}\n" for i in range(fields))
-    indicators = "".join(
-        f"      - {{id: i{i}, label: I{i}, numerator: f{i}, denominator: f{(i + 1) % fields}, "
-        "direction: higher, normalise: {method: minmax}, weight: 1}\n"
+    """A framework of `fields` count fields, each but the last the numerator of a rate over the
+    next one (`at_most` it), a text table of `rows` rows and stored figures for the month
+    before each row; 20 figures of each field drop to a twentieth, for warnings."""
+    names = "".join(
+        f"  f{i}: {{label: Field {i}, unit: count"
+        + (f", at_most: f{i + 1}" if i + 1 < fields else "")
+        + "}\n"
         for i in range(fields)
+    )
+    indicators = "".join(
+        f"      - {{id: i{i}, label: I{i}, numerator: f{i}, denominator: f{i + 1}, "
+        "direction: higher, normalise: {method: minmax}, weight: 1}\n"
+        for i in range(fields - 1)
+    ) + (
+        f"      - {{id: i{fields - 1}, label: I, field: f{fields - 1}, direction: higher, "
+        "normalise: {method: minmax}, weight: 1}\n"
     )
     fw = parse_framework(
         "version: 1\nname: Wide\nagency_types:\n  bank: {label: Bank}\n"
@@ -346,12 +355,19 @@ def _wide_upload(rows: int, fields: int) -> tuple[Framework, pd.DataFrame, pd.Da
     codes = np.repeat([f"B{i:04d}" for i in range(agencies)], 12)
     table = pd.DataFrame({"agency_code": codes, "period": np.tile(MONTHS_2025, agencies)})
     stored = pd.DataFrame({"agency_code": codes, "period": np.tile(MONTHS_BEFORE, agencies)})
+    base = np.repeat(rng.lognormal(10, 1, agencies), 12)
+    now = {}
     for i in range(fields):
-        level = np.repeat(rng.lognormal(10, 1, agencies), 12)
+        level = base * 2.0**i  # each field more than its numerator, whatever the jitter
         stored[f"f{i}"] = np.round(level * rng.uniform(0.7, 1.3, len(codes)))
-        now = np.round(level * rng.uniform(0.7, 1.3, len(codes)))
-        now[rng.choice(len(codes), 20, replace=False)] *= 50
-        table[f"f{i}"] = [f"{v:,.0f}" for v in now]
+        now[i] = np.round(level * rng.uniform(0.7, 1.3, len(codes)))
+    for i in range(fields):
+        # 20 rows drop to a twentieth in this field and the ones it bounds, so no bound breaks.
+        drops = rng.choice(len(codes), 20, replace=False)
+        for k in range(i + 1):
+            now[k][drops] //= 20
+    for i in range(fields):
+        table[f"f{i}"] = [f"{v:,.0f}" for v in now[i]]
     return fw, table, stored, dict.fromkeys(codes, "bank")
 
 

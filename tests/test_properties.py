@@ -186,6 +186,8 @@ def _indicator_yaml(ind: IndicatorSpec, weight_factor: float) -> dict[str, Any]:
     body: dict[str, Any] = {"id": ind.id, "label": f"Indicator {ind.k}"}
     if ind.ratio:
         body["numerator"], body["denominator"] = ind.fields
+        # Random figures may put the numerator above the denominator.
+        body["may_exceed_one"] = True
     else:
         body["field"] = ind.fields[0]
         body["period_aggregate"] = ind.aggregate

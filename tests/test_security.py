@@ -565,3 +565,45 @@ def test_concurrent_uploads_of_one_month_wait_for_each_other_and_all_land(
     assert sorted(history["version"]) == list(range(1, before + 17))
     assert (history["status"] == "current").sum() == 1
     engine.dispose()
+
+
+def test_every_ratio_says_whether_it_can_exceed_one(framework: Framework) -> None:
+    from evaluation.errors import FrameworkError
+    from evaluation.framework import parse_framework
+
+    text = framework.text
+    undeclared = text.replace("        may_exceed_one: true\n", "", 1)  # stop_payment_rate
+    with pytest.raises(FrameworkError) as refused:
+        parse_framework(undeclared)
+    assert "say whether stop_payment_rate can exceed 1: give the field amount_stop_paid" in str(
+        refused.value
+    )
+    both = text.replace("    at_most: warnings_received\n", "    at_most: warnings_received\n", 1)
+    both = both.replace(
+        "        numerator: warnings_answered_in_time\n",
+        "        numerator: warnings_answered_in_time\n        may_exceed_one: true\n",
+        1,
+    )
+    with pytest.raises(FrameworkError, match="cannot exceed 1; remove may_exceed_one"):
+        parse_framework(both)
+
+
+def test_a_rate_above_one_is_warned_of_and_scores_full_marks(
+    demo_store: Engine, framework: Framework
+) -> None:
+    raw = b"agency_code,period,loss_reported,amount_frozen,amount_returned\n"
+    raw += b"BK01,2026-09,100000,150000,50000\n"
+    preview = uploads.preview_upload(BANK1, demo_store, framework, raw, "f.csv", None, TODAY)
+    assert preview.checked.ok
+    said = [str(w) for w in preview.checked.warnings]
+    assert any("freeze_rate is above 1 this month and scores as full marks" in w for w in said)
+    uploads.commit_upload(BANK1, demo_store, framework, raw, "f.csv", None, TODAY)
+    minmax = framework.text.replace(
+        "normalise: {method: goalposts, worst: 0.05, best: 0.35}",
+        "normalise: {method: zscore}",
+    )
+    from evaluation.framework import parse_framework
+
+    scored = stored.stored_evaluation(demo_store, parse_framework(minmax), "2026-09")
+    row = scored.table.set_index("agency_code").loc["BK01"]
+    assert row["raw.freeze_rate"] == 1.5 and row["ind.freeze_rate"] == framework.scale

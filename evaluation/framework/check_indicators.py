@@ -7,7 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from evaluation.framework.checker import LARGEST, LARGEST_WEIGHT, Checker, Path_, listing, shown
-from evaluation.framework.model import DIRECTIONS, SCOPES, Dimension, Indicator, Normalisation
+from evaluation.framework.model import (
+    DIRECTIONS,
+    SCOPES,
+    Dimension,
+    FieldDef,
+    Indicator,
+    Normalisation,
+)
 from evaluation.scoring.normalisers import NORMALISERS, PARAMETERS
 from evaluation.scoring.period_aggregates import PERIOD_AGGREGATES
 
@@ -140,6 +147,14 @@ def check_indicator(
         multiplier = (
             c.number(spec["multiplier"], here + ("multiplier",), above=0, maximum=LARGEST) or 1.0
         )
+    may_exceed_one = False
+    if "may_exceed_one" in spec:
+        value = spec["may_exceed_one"]
+        if not isinstance(value, bool):
+            c.problem(here + ("may_exceed_one",), f"expected true or false, got {shown(value)}")
+        elif value and not is_ratio:
+            c.problem(here + ("may_exceed_one",), "may_exceed_one applies to ratios only")
+        may_exceed_one = value is True
     applies_to = check_applies_to(c, spec, here, type_ids)
     normalise = check_normalisation(c, spec.get("normalise"), here + ("normalise",), direction)
     if len(c.problems) > problems_before or None in (ind_id, weight, direction, normalise):
@@ -161,6 +176,7 @@ def check_indicator(
             period_aggregate=aggregate if single else "sum",
             weight_field=weight_field,
             description=c.text(spec.get("description"), here + ("description",), False),
+            may_exceed_one=may_exceed_one,
         ),
         weight,
     )
@@ -222,3 +238,29 @@ def check_normalisation(
         numbers.get("best"),
         scope=scope,  # type: ignore[arg-type]
     )
+
+
+def check_ratios_declare_their_bound(
+    c: Checker, dimensions: tuple[Dimension, ...], fields: tuple[FieldDef, ...]
+) -> None:
+    """Every ratio says whether it can exceed 1: its numerator field is `at_most` its
+    denominator, or the indicator declares `may_exceed_one: true` (not both)."""
+    bound = {f.id: f.at_most for f in fields}
+    for d, dim in enumerate(dimensions):
+        for i, ind in enumerate(dim.indicators):
+            if not ind.is_ratio:
+                continue
+            here: Path_ = ("dimensions", d, "indicators", i)
+            capped = bound.get(str(ind.numerator)) == ind.denominator
+            if capped and ind.may_exceed_one:
+                c.problem(
+                    here + ("may_exceed_one",),
+                    f"{ind.numerator} is at_most {ind.denominator}, so the ratio cannot exceed "
+                    "1; remove may_exceed_one",
+                )
+            elif not capped and not ind.may_exceed_one:
+                c.problem(
+                    here,
+                    f"say whether {ind.id} can exceed 1: give the field {ind.numerator} "
+                    f"`at_most: {ind.denominator}`, or the indicator `may_exceed_one: true`",
+                )

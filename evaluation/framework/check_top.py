@@ -7,7 +7,10 @@ from typing import Any
 
 from evaluation.framework.check_fields import check_agency_types, check_fields
 from evaluation.framework.check_headline import check_headline
-from evaluation.framework.check_indicators import check_dimensions
+from evaluation.framework.check_indicators import (
+    check_dimensions,
+    check_ratios_declare_their_bound,
+)
 from evaluation.framework.check_rules import check_aggregation, check_red_lines, check_tiers
 from evaluation.framework.checker import LARGEST_WEIGHT, Checker, shown
 from evaluation.framework.model import FRAMEWORK_VERSION, MISSING_POLICIES, SCOPES, Framework
@@ -31,6 +34,7 @@ def check_framework(c: Checker, data: Any) -> Framework | None:
     type_ids = tuple(t.id for t in types)
     field_ids = tuple(f.id for f in fields)
     dimensions = check_dimensions(c, top.get("dimensions"), type_ids, field_ids)
+    check_ratios_declare_their_bound(c, dimensions, fields)
     aggregation = check_aggregation(c, top.get("aggregation"))
     if aggregation.geometric_floor > scale:
         c.problem(

@@ -55,6 +55,7 @@ SECTIONS: dict[str, Keys] = {
             "weight_field",
             "applies_to",
             "description",
+            "may_exceed_one",
         ),
     ),
     "normalise": Keys(("method",), (*PARAMETERS, "scope")),

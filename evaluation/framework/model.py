@@ -64,6 +64,10 @@ class Indicator:
     period_aggregate: str = "mean"
     weight_field: str | None = None
     description: str = ""
+    # A ratio whose numerator may legitimately exceed its denominator (money frozen this month
+    # for losses reported earlier); a value above 1 is warned of on upload and scores as the
+    # best (or, lower being better, the worst) end of the scale.
+    may_exceed_one: bool = False
 
     @property
     def is_ratio(self) -> bool:
@@ -239,4 +243,9 @@ def canonical_content(framework: Framework) -> str:
     # keeps the fingerprint of every published result when a headline is added or renamed.
     for key in ("fingerprint", "text", "source", "headline"):
         content.pop(key)
+    # A key added with a default leaves the fingerprint of frameworks that do not use it.
+    for dimension in content["dimensions"]:
+        for indicator in dimension["indicators"]:
+            if not indicator["may_exceed_one"]:
+                indicator.pop("may_exceed_one")
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -277,13 +277,14 @@ def above_its_bound(u: Upload) -> list[Issue]:
     for f in u.framework.fields:
         if f.at_most is None:
             continue
-        value, bound = figures[f.id], figures[f.at_most]
+        value = figures[f.id].to_numpy(dtype=float)
+        bound = figures[f.at_most].to_numpy(dtype=float)
         out += u.issues(
-            (value > bound).to_numpy(),
+            value > bound,
             u.column(f.id),
             lambda i, v=value, b=bound, f=f: (  # type: ignore[misc]
-                f"{f.id} ({format_number(v.iloc[i])}) is above {f.at_most} "
-                f"({format_number(b.iloc[i])}); it cannot exceed it"
+                f"{f.id} ({format_number(v[i])}) is above {f.at_most} "
+                f"({format_number(b[i])}); it cannot exceed it"
             ),
         )
     return out
@@ -369,5 +370,26 @@ def month_on_month(u: Upload) -> list[Issue]:
     return out
 
 
+def ratio_above_one(u: Upload) -> list[Issue]:
+    """Warning: a ratio that may exceed 1 does so in a row (it scores as full marks)."""
+    figures, valid = u.figures, u.valid
+    out: list[Issue] = []
+    for ind in u.framework.indicators:
+        if not ind.may_exceed_one or ind.numerator not in u.cells:
+            continue
+        top = figures[str(ind.numerator)].to_numpy(dtype=float)
+        bottom = figures[str(ind.denominator)].to_numpy(dtype=float)
+        out += u.issues(
+            valid & (top > bottom),
+            u.column(str(ind.numerator)),
+            lambda i, t=top, b=bottom, ind=ind: (  # type: ignore[misc]
+                f"{ind.numerator} ({format_number(t[i])}) is above {ind.denominator} "
+                f"({format_number(b[i])}), so {ind.id} is above 1 this month and scores "
+                "as full marks; please check it"
+            ),
+        )
+    return out
+
+
 # Warnings do not block an upload; the uploader confirms them.
-WARNINGS: tuple[Callable[[Upload], list[Issue]], ...] = (month_on_month,)
+WARNINGS: tuple[Callable[[Upload], list[Issue]], ...] = (month_on_month, ratio_above_one)

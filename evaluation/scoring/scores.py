@@ -43,6 +43,10 @@ def normalised_scores(
             scores[members, j] = method.function(
                 values[members, j], ind.higher_is_better, framework.scale, worst, best
             )
+        if ind.may_exceed_one:
+            # A ratio above 1 is the best end of the scale (the worst when lower is better).
+            over = present & (values[:, j] > ind.multiplier)
+            scores[over, j] = framework.scale if ind.higher_is_better else 0.0
     return scores
 
 
