@@ -21,6 +21,7 @@ MAX_CHECKED = 100  # characters the strength estimate looks at (its cost grows w
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_EXPIRY = timedelta(hours=8)
+LIFETIME = timedelta(hours=12)  # a session ends this long after sign-in, however busy
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,59}$")
 # One message for every failed sign-in, so it never tells whether a username exists.
 SIGN_IN_FAILED = (
@@ -118,9 +119,9 @@ def locked(locked_until: datetime | None, now: datetime) -> bool:
     return locked_until is not None and locked_until > now
 
 
-def expired(last_seen: datetime, now: datetime) -> bool:
-    """Whether a session has been idle too long."""
-    return now - last_seen > IDLE_EXPIRY
+def expired(started: datetime, last_seen: datetime, now: datetime) -> bool:
+    """Whether a session has been idle too long, or has lasted its whole lifetime."""
+    return now - last_seen > IDLE_EXPIRY or now - started > LIFETIME
 
 
 def new_password() -> str:

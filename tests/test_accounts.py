@@ -103,19 +103,22 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(store: Engine) -> No
     sessions.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=18))
 
 
-def test_sessions_expire_after_eight_idle_hours_and_on_sign_out(store: Engine) -> None:
+def test_sessions_expire_after_eight_idle_hours_twelve_in_all_and_on_sign_out(store: Engine) -> None:
     token, viewer = sessions.sign_in(store, "bank1", PASSWORD, NOW)
     assert sessions.actor_for(store, token, NOW + timedelta(hours=7)) == AGENCY
-    # Activity at 7 h moved the idle clock: 14 h after sign-in is only 7 h idle.
-    assert sessions.actor_for(store, token, NOW + timedelta(hours=14)) == AGENCY
-    assert sessions.actor_for(store, token, NOW + timedelta(hours=22, minutes=1)) is None
-    assert sessions.actor_for(store, token, NOW + timedelta(hours=23)) is None
+    # Activity at 7 h moved the idle clock: 11 h after sign-in is only 4 h idle...
+    assert sessions.actor_for(store, token, NOW + timedelta(hours=11)) == AGENCY
+    # ...but no session outlives its 12-hour lifetime, however busy.
+    assert sessions.actor_for(store, token, NOW + timedelta(hours=12, minutes=1)) is None
+    assert sessions.actor_for(store, token, NOW + timedelta(hours=13)) is None
+    idle, _ = sessions.sign_in(store, "bank1", PASSWORD, NOW)
+    assert sessions.actor_for(store, idle, NOW + timedelta(hours=8, minutes=1)) is None
     token, _ = sessions.sign_in(store, "bank1", PASSWORD, NOW)
     sessions.sign_out(store, token, NOW + timedelta(minutes=1))
     assert sessions.actor_for(store, token, NOW + timedelta(minutes=2)) is None
     assert sessions.actor_for(store, "made-up-token", NOW) is None
     actions = list(audit_store.audit_log(store)["action"])
-    assert actions.count("login") == 2 and "logout" in actions and "session.expired" in actions
+    assert actions.count("login") == 3 and "logout" in actions and "session.expired" in actions
 
 
 def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(store: Engine) -> None:

@@ -607,3 +607,20 @@ def test_a_rate_above_one_is_warned_of_and_scores_full_marks(
     scored = stored.stored_evaluation(demo_store, parse_framework(minmax), "2026-09")
     row = scored.table.set_index("agency_code").loc["BK01"]
     assert row["raw.freeze_rate"] == 1.5 and row["ind.freeze_rate"] == framework.scale
+
+
+def test_a_session_ends_after_its_lifetime_however_busy(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from evaluation import accounts
+    from evaluation.services import sessions
+
+    engine = stored.open_store(f"sqlite:///{tmp_path / 'e.db'}")
+    _accounts(engine)
+    token, who = sessions.sign_in(engine, "cora", "correct horse battery", NOW)
+    moment = NOW
+    while moment - NOW < accounts.LIFETIME - timedelta(hours=1):
+        moment += timedelta(hours=1)  # busy every hour: never idle
+        assert sessions.actor_for(engine, token, moment) == who
+    assert sessions.actor_for(engine, token, NOW + accounts.LIFETIME + timedelta(minutes=1)) is None
+    engine.dispose()

@@ -133,11 +133,12 @@ def actor_for(engine: Engine, token: str | None, now: datetime) -> Actor | None:
     if row["demo"] and not agency_store.only_synthetic(engine):
         account_store.end_session(engine, digest, now)
         return None
-    if accounts.expired(_aware(row["last_seen"]), now):  # type: ignore[arg-type]
+    started, last_seen = _aware(row["created_at"]), _aware(row["last_seen"])  # type: ignore[arg-type]
+    if accounts.expired(started, last_seen, now):
         account_store.end_session(engine, digest, now)
         audit.record(engine, str(row["username"]), AuditAction.SESSION_EXPIRED, {})
         return None
-    if now - _aware(row["last_seen"]) > SESSION_TOUCH:  # type: ignore[arg-type]
+    if now - last_seen > SESSION_TOUCH:
         account_store.touch_session(engine, digest, now)
     return _actor_of(row)
 

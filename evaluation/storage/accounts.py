@@ -114,6 +114,7 @@ def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
     ended_at."""
     query = (
         select(
+            UserSession.created_at,
             UserSession.last_seen,
             UserSession.ended_at,
             User.username,
