@@ -103,7 +103,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(store: Engine) -> No
     sessions.sign_in(store, "cora", PASSWORD, NOW + timedelta(minutes=18))
 
 
-def test_sessions_expire_after_eight_idle_hours_twelve_in_all_and_on_sign_out(store: Engine) -> None:
+def test_sessions_end_when_idle_after_their_lifetime_and_on_sign_out(store: Engine) -> None:
     token, viewer = sessions.sign_in(store, "bank1", PASSWORD, NOW)
     assert sessions.actor_for(store, token, NOW + timedelta(hours=7)) == AGENCY
     # Activity at 7 h moved the idle clock: 11 h after sign-in is only 4 h idle...
