@@ -163,10 +163,15 @@ def engine(db_url: str):  # type: ignore[no-untyped-def]
 
 
 def run_cli(
-    *args: str, database: Path | None = None, timeout: float = 120, stdin: str | None = None
+    *args: str,
+    database: Path | None = None,
+    timeout: float = 120,
+    stdin: str | None = None,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m evaluation ARGS` in a subprocess, on a SQLite file when one is given."""
-    env = dict(os.environ)
+    """Run `python -m evaluation ARGS` in a subprocess, on a SQLite file when one is given,
+    with `settings` as extra environment variables."""
+    env = dict(os.environ, **(settings or {}))
     if database is not None:
         env["DATABASE_URL"] = f"sqlite:///{database}"
     return subprocess.run(

@@ -450,26 +450,13 @@ def test_the_user_a_command_records_is_an_account_or_the_console(
 
 
 def test_the_commands_read_the_framework_named_by_indicators_file(tmp_path: Path) -> None:
-    import os
     import shutil
-    import subprocess
-    import sys
 
     other = tmp_path / "city-framework.yaml"
     shutil.copy(ROOT / "indicators.yaml", other)
-    env = dict(os.environ, INDICATORS_FILE=str(other), DATABASE_URL=f"sqlite:///{tmp_path}/e.db")
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "evaluation", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    assert run("check").stdout.startswith("city-framework.yaml is valid")
+    settings = {"INDICATORS_FILE": str(other)}
+    checked = run_cli("check", database=tmp_path / "e.db", settings=settings)
+    assert checked.stdout.startswith("city-framework.yaml is valid")
     other.write_text("version: 1\n", encoding="utf-8")
-    refused = run("score", "--period", "2026-10")
+    refused = run_cli("score", "--period", "2026-10", database=tmp_path / "e.db", settings=settings)
     assert refused.returncode == 2 and "city-framework.yaml" in refused.stderr
