@@ -121,6 +121,17 @@ def test_administration_pages_render_for_their_role_on_both_databases(
         assert at.title, "every page has a title"
 
 
+def test_on_an_empty_database_the_auditor_still_reads_the_audit_log(
+    empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DATABASE_URL", empty_url)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = signed_in(at, empty_url, "otto").run()
+    assert not at.exception
+    assert at.title[0].value == "Audit"
+
+
 def test_the_dashboard_opens_on_the_welcome_page_when_empty(
     empty_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -100,12 +100,13 @@ def allowed_paths(actor: Actor) -> list[str]:
 
 
 def visible(actor: Actor | None, has_users: bool, empty: bool) -> list[st.Page]:
-    """The pages this actor may open: set-up and sign-in first, the welcome page while empty."""
+    """The pages this actor may open: set-up and sign-in first, then, while no agency is
+    registered, the welcome page for those who can set the data up."""
     if not has_users:
         return [st.Page(account_pages.first_admin_page, title="Set up", default=True)]
     if actor is None:
         return [st.Page(account_pages.sign_in_page, title="Sign in", default=True)]
-    if empty:
+    if empty and any(actor.may(p) for p in welcome_page.PERMISSIONS):
         return [st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)]
     return [
         st.Page(

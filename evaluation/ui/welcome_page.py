@@ -7,9 +7,13 @@ from datetime import date
 import streamlit as st
 
 from evaluation.errors import EvaluationError
+from evaluation.permissions import Permission
 from evaluation.services import admin
 from evaluation.services import demo as demo_data
 from evaluation.ui import components, state
+
+# Who the welcome page is for: those who can load the demo or register agencies.
+PERMISSIONS = (Permission.LOAD_DEMO, Permission.MANAGE_AGENCIES)
 
 
 def render() -> None:
