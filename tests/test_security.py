@@ -624,3 +624,60 @@ def test_a_session_ends_after_its_lifetime_however_busy(tmp_path: Path) -> None:
         assert sessions.actor_for(engine, token, moment) == who
     assert sessions.actor_for(engine, token, NOW + accounts.LIFETIME + timedelta(minutes=1)) is None
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_application_role_that_owns_nothing_cannot_undo_the_append_only_tables(
+    framework: Framework,
+) -> None:
+    """The role docs/deployment.md describes: it stores and reads as the dashboard does, but it
+    can neither change the audit log nor drop the triggers that guard it."""
+    import uuid
+
+    import sqlalchemy
+
+    from evaluation.audit import AuditAction
+    from evaluation.services import publication
+    from evaluation.storage import audit as audit_store
+    from evaluation.storage.db import make_engine, upgrade
+    from tests.conftest import postgres_url_or_skip
+
+    base = postgres_url_or_skip()
+    schema, role = f"t_{uuid.uuid4().hex[:12]}", f"app_{uuid.uuid4().hex[:12]}"
+    owner = sqlalchemy.create_engine(base)
+    with owner.begin() as conn:
+        conn.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    owned = make_engine(f"{base}?options=-csearch_path%3D{schema}")
+    upgrade(owned)  # the migrations run as the owner
+    demo.load_demo(console(), owned, framework, TODAY, with_accounts=False)
+    with owner.begin() as conn:
+        for statement in (
+            f"CREATE ROLE {role} LOGIN",
+            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        ):
+            conn.execute(sqlalchemy.text(statement))
+    url = base.replace("postgres@", f"{role}@", 1) + f"?options=-csearch_path%3D{schema}"
+    app = make_engine(url)
+    try:
+        publication.publish(Actor("cora", "coordinator"), app, framework, "2026-09")
+        audit_store.record(app, "cora", AuditAction.LOGIN, {})
+        for statement in (
+            "UPDATE audit_log SET actor = 'x'",
+            "DELETE FROM published_evaluations",
+            "DROP TRIGGER audit_log_append_only ON audit_log",
+            "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+        ):
+            refused = "append-only|must be owner|permission denied"
+            with pytest.raises(sqlalchemy.exc.DatabaseError, match=refused):
+                with app.begin() as conn:
+                    conn.execute(sqlalchemy.text(statement))
+    finally:
+        app.dispose()
+        owned.dispose()
+        with owner.begin() as conn:
+            conn.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.execute(sqlalchemy.text(f"DROP OWNED BY {role}"))
+            conn.execute(sqlalchemy.text(f"DROP ROLE {role}"))
+        owner.dispose()
