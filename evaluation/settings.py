@@ -21,6 +21,11 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
         "1000000000000000",
         "the largest figure an upload may hold; larger ones are refused as typing mistakes",
     ),
+    (
+        "TRUST_FORWARDED_FOR",
+        "0",
+        "1 behind a reverse proxy that appends the client's address to X-Forwarded-For",
+    ),
     ("XLSX_MAX_UNPACKED_MB", "200", "the size an XLSX upload may unpack to, in MB"),
     ("XLSX_MAX_ROWS", "200000", "rows a sheet may hold, blank ones included, and its highest row"),
     ("XLSX_MAX_COLUMNS", "1000", "the highest column a sheet may use"),

@@ -681,3 +681,20 @@ def test_an_application_role_that_owns_nothing_cannot_undo_the_append_only_table
             conn.execute(sqlalchemy.text(f"DROP OWNED BY {role}"))
             conn.execute(sqlalchemy.text(f"DROP ROLE {role}"))
         owner.dispose()
+
+
+def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from evaluation.ui import state
+
+    context = SimpleNamespace(
+        headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.4"}, ip_address="10.0.0.2"
+    )
+    monkeypatch.setattr(state, "st", SimpleNamespace(context=context))
+    monkeypatch.delenv("TRUST_FORWARDED_FOR", raising=False)
+    assert state.client_address() == "10.0.0.2"  # a header a client wrote chooses nothing
+    monkeypatch.setenv("TRUST_FORWARDED_FOR", "1")
+    assert state.client_address() == "198.51.100.4"  # the hop the proxy appended

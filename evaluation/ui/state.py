@@ -35,14 +35,15 @@ def engine() -> Engine:
 
 
 def client_address() -> str:
-    """The browser's address as the nearest reverse proxy reports it (the last entry of
-    X-Forwarded-For, which that proxy appends), else the connection's own address."""
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    hops = (
-        [h.strip() for h in forwarded.split(",") if h.strip()] if isinstance(forwarded, str) else []
-    )
-    if hops:
-        return hops[-1]
+    """The browser's address: with TRUST_FORWARDED_FOR=1 (behind a reverse proxy) the last
+    entry of X-Forwarded-For, which that proxy appends; else the connection's own address, so
+    that a header a client writes itself never chooses its address."""
+    if setting("TRUST_FORWARDED_FOR") == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str):
+            hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+            if hops:
+                return hops[-1]
     address = st.context.ip_address
     return address if isinstance(address, str) and address else sessions.UNKNOWN_SOURCE
 
