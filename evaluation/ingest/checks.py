@@ -366,8 +366,7 @@ def month_on_month(u: Upload) -> list[Issue]:
                 "please check it is not a blank cell",
             )
         )
-    out.sort(key=lambda w: (w.row or 0, w.column))
-    return out
+    return out  # check_upload sorts every warning by row and column
 
 
 def ratio_above_one(u: Upload) -> list[Issue]:

@@ -13,8 +13,8 @@ from io import BytesIO
 from evaluation.errors import InputError
 from evaluation.settings import setting
 
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
-_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)\d+\"")
+# A row (`<row r="12"`) or a cell (`<c r="AB12"`) with its reference: one pass reads both.
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b[^>]*?\br=\"([A-Z]*)(\d+)\"")
 _STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _CHUNK = 1 << 20
 
@@ -92,21 +92,23 @@ def check_workbook(raw: bytes, name: str, limits: Limits) -> None:
 
 
 def _check_sheet(archive: zipfile.ZipFile, member: str, name: str, limits: Limits) -> None:
-    """A sheet's rows (blank ones included), highest row and highest column within limits."""
+    """A sheet's rows (blank ones included), highest row and highest column within limits,
+    read in one pass over its XML."""
     rows = 0
-    for match in _scan(archive, member, _ROW):
-        rows += 1
-        number = int(match.group(1))
-        if rows > limits.rows or number > limits.rows:
-            raise InputError(
-                f"{name}: a sheet reaches row {max(number, rows):,}; at most "
-                f"{limits.rows:,} rows (blank ones included) are accepted. Delete the empty "
-                "rows below the figures, or save as CSV"
-            )
-    for match in _scan(archive, member, _CELL):
-        column = _column_number(match.group(1))
+    for match in _scan(archive, member, _ROW_OR_CELL):
+        if match.group(1) == b"row":
+            rows += 1
+            number = int(match.group(3))
+            if rows > limits.rows or number > limits.rows:
+                raise InputError(
+                    f"{name}: a sheet reaches row {max(number, rows):,}; at most "
+                    f"{limits.rows:,} rows (blank ones included) are accepted. Delete the empty "
+                    "rows below the figures, or save as CSV"
+                )
+            continue
+        column = _column_number(match.group(2))
         if column > limits.columns:
             raise InputError(
-                f"{name}: a sheet has a cell in column {match.group(1).decode()} (column "
+                f"{name}: a sheet has a cell in column {match.group(2).decode()} (column "
                 f"{column:,}); at most {limits.columns:,} columns are accepted"
             )

@@ -15,7 +15,7 @@ from evaluation.framework import Framework
 from evaluation.periods import parse_period
 from evaluation.permissions import Actor, Permission, require
 from evaluation.scoring.result import Evaluation
-from evaluation.services.store import evaluation_of_state, stored_evaluation
+from evaluation.services.store import evaluation_of_state
 from evaluation.storage import publications as publication_store
 from evaluation.storage import state as state_store
 from evaluation.storage import submissions as submission_store
@@ -90,7 +90,9 @@ def compare_with_published(
 ) -> Comparison | None:
     """Today's evaluation of a period against its latest publication; None if never published."""
     require(actor, Permission.SEE_DRAFTS, "compare drafts with publications")
-    evaluation = stored_evaluation(engine, framework, period)
+    # Like publishing: the draft and its submission ids come from one read.
+    state = state_store.current_state(engine)
+    evaluation = evaluation_of_state(state, framework, period)
     rows = publication_store.published(engine, evaluation.period.label)
     if rows.empty:
         return None
@@ -114,7 +116,7 @@ def compare_with_published(
         joined["tier_published"].astype(str) != joined["tier_now"].astype(str)
     )
     moves = joined[score_moved | other_moved.to_numpy()].reset_index()
-    ids = submission_store.current_submission_ids(engine, evaluation.period.months)
+    ids = state.submission_ids(evaluation.period.months)
     return Comparison(
         published_id=int(latest["id"]),
         published_at=latest["published_at"],

@@ -3,7 +3,7 @@ session token. Stored password hashes are upgraded at sign-in when the parameter
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from evaluation import accounts, limits
@@ -15,6 +15,7 @@ from evaluation.storage import agencies as agency_store
 from evaluation.storage import audit
 from evaluation.storage import locks as lock_store
 from evaluation.storage.db import Engine
+from evaluation.storage.models import aware
 
 SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not every rerun
 UNKNOWN_USER = "(unknown username)"  # the actor recorded for a sign-in with no such account
@@ -25,11 +26,6 @@ UNKNOWN_SOURCE = "unknown"  # the source of a sign-in whose client address is no
 def _unknown_user_hash() -> str:
     """A hash to check unknown usernames against, so they take as long as known ones."""
     return accounts.hash_password("never-a-password-of-anyone")
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def has_users(engine: Engine) -> bool:
@@ -133,7 +129,7 @@ def actor_for(engine: Engine, token: str | None, now: datetime) -> Actor | None:
     if row["demo"] and not agency_store.only_synthetic(engine):
         account_store.end_session(engine, digest, now)
         return None
-    started, last_seen = _aware(row["created_at"]), _aware(row["last_seen"])  # type: ignore[arg-type]
+    started, last_seen = aware(row["created_at"]), aware(row["last_seen"])  # type: ignore[arg-type]
     if accounts.expired(started, last_seen, now):
         account_store.end_session(engine, digest, now)
         audit.record(engine, str(row["username"]), AuditAction.SESSION_EXPIRED, {})

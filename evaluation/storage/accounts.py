@@ -97,11 +97,8 @@ def change_user(
 
 
 def start_session(engine: Engine, user_id: int, token_hash: str, now: datetime) -> None:
-    """Record a successful sign-in: failures cleared, a new session."""
+    """Record a successful sign-in: a new session."""
     with engine.begin() as conn:
-        conn.execute(
-            update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None)
-        )
         conn.execute(
             insert(UserSession).values(
                 token_hash=token_hash, user_id=user_id, created_at=now, last_seen=now

@@ -3,7 +3,7 @@ password is checked, so that concurrent guesses cannot outrun the limit."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
@@ -11,14 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from evaluation.audit import AuditAction
 from evaluation.storage.audit import append
-from evaluation.storage.models import SignInLock, User
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+from evaluation.storage.models import SignInLock, User, aware
 
 
 def begin_attempt(
@@ -34,7 +27,7 @@ def begin_attempt(
     ).returning(SignInLock.failures, SignInLock.locked_until)
     with engine.begin() as conn:
         failures, locked_until = conn.execute(statement).one()
-        until = _aware(locked_until)
+        until = None if locked_until is None else aware(locked_until)
         if until is not None and until > now:
             return False
         if failures > limit:
@@ -85,7 +78,7 @@ def locks(engine: Engine, now: datetime) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    live = [(u, s, _aware(t)) for u, s, t in rows if (_aware(t) or now) > now]
+    live = [(u, s, aware(t)) for u, s, t in rows if aware(t) > now]
     return pd.DataFrame(live, columns=["username", "source", "locked_until"])
 
 
