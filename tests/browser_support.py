@@ -322,7 +322,8 @@ def goto(page: Page, server: Server, path: str = "") -> None:
 
 
 def sign_in(page: Page, server: Server, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the form; the session cookie then keeps the sign-in across page loads."""
+    """Sign in through the form; the server then sets the HttpOnly session cookie, which keeps
+    the sign-in across page loads."""
     goto(page, server)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.get_by_label("Username", exact=True).fill(username)
@@ -336,6 +337,10 @@ def sign_in(page: Page, server: Server, username: str, password: str = PASSWORD)
         if time.monotonic() > deadline:
             pytest.fail(f"the {cookie} cookie was never set after signing in", pytrace=False)
         page.wait_for_timeout(100)
+    # The server set the cookie and brought the browser back to the page: a new script run.
+    page.wait_for_load_state()
+    wait_for_app(page)
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -9,7 +9,7 @@ from functools import cache
 from evaluation import accounts, limits
 from evaluation.audit import AuditAction
 from evaluation.errors import AuthenticationError
-from evaluation.permissions import Actor
+from evaluation.permissions import Actor, Permission
 from evaluation.storage import accounts as account_store
 from evaluation.storage import agencies as agency_store
 from evaluation.storage import audit
@@ -20,6 +20,13 @@ from evaluation.storage.models import aware
 SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not every rerun
 UNKNOWN_USER = "(unknown username)"  # the actor recorded for a sign-in with no such account
 UNKNOWN_SOURCE = "unknown"  # the source of a sign-in whose client address is not known
+# The browser exchanges a new session's first token for the cookie at once; a token older than
+# this can no longer be exchanged.
+EXCHANGE_WINDOW = timedelta(minutes=2)
+# The pages that take a file need one of these; the server refuses uploads from anyone else.
+SENDS_FILES = frozenset(
+    {Permission.UPLOAD_FIGURES, Permission.MANAGE_AGENCIES, Permission.MANAGE_FRAMEWORK}
+)
 
 
 @cache
@@ -146,3 +153,21 @@ def sign_out(engine: Engine, token: str, now: datetime) -> None:
     account_store.end_session(engine, digest, now)
     if row is not None:
         audit.record(engine, str(row["username"]), AuditAction.LOGOUT, {})
+
+
+def exchange(engine: Engine, token: str, now: datetime) -> str | None:
+    """The token of a session just started, exchanged once for a new one that only the
+    HttpOnly cookie will hold; None when the token is unknown, ended, used or too old."""
+    if not token:
+        return None
+    new_token, new_digest = accounts.new_token()
+    rotated = account_store.rotate_session(
+        engine, accounts.token_digest(token), new_digest, now - EXCHANGE_WINDOW
+    )
+    return new_token if rotated else None
+
+
+def may_send_files(engine: Engine, token: str | None, now: datetime) -> bool:
+    """Whether the session of `token` belongs to someone a page with a file upload serves."""
+    actor = actor_for(engine, token, now)
+    return actor is not None and any(actor.may(p) for p in SENDS_FILES)

@@ -128,6 +128,25 @@ def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
     return None if row is None else dict(row)
 
 
+def rotate_session(
+    engine: Engine, token_hash: str, new_hash: str, started_after: datetime
+) -> bool:
+    """Give a live session started after `started_after` a new token; False if there is none.
+
+    One statement, so that of two exchanges of the same token at most one succeeds."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(UserSession)
+            .where(
+                UserSession.token_hash == token_hash,
+                UserSession.ended_at.is_(None),
+                UserSession.created_at > started_after,
+            )
+            .values(token_hash=new_hash)
+        )
+    return bool(done.rowcount == 1)
+
+
 def touch_session(engine: Engine, token_hash: str, now: datetime) -> None:
     """Move a session's last activity to `now`."""
     with engine.begin() as conn:

@@ -9,24 +9,29 @@ import streamlit as st
 from evaluation.errors import AuthenticationError, EvaluationError
 from evaluation.permissions import Actor
 from evaluation.services import sessions, users
-from evaluation.ui import state
+from evaluation.ui import server, state
 
 
-def _cookie_script(value: str, clear: bool = False) -> None:
-    """Set (or clear) the session cookie in the browser, so a reload keeps the sign-in."""
-    expiry = "; expires=Thu, 01 Jan 1970 00:00:00 GMT" if clear else ""
-    # The token is ours (URL-safe base64), never user input, so it is safe to embed.
+def _post(path: str, code: str = "") -> None:
+    """Have the browser post to one of the server's session routes, which set or clear the
+    HttpOnly cookie and bring it back to this page (a script cannot read that cookie)."""
+    # The code is ours (URL-safe base64), never user input, so it is safe to embed.
     st.iframe(
-        "<script>parent.document.cookie = "
-        f"'{state.COOKIE}={value}; path=/; SameSite=Strict{expiry}';</script>",
+        "<script>const d = parent.document, f = d.createElement('form');"
+        f"f.method = 'post'; f.action = '{path}';"
+        f"for (const [k, v] of [['code', '{code}'], "
+        "['next', parent.location.pathname + parent.location.search]]) {"
+        "const i = d.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v;"
+        "f.appendChild(i); }"
+        "d.body.appendChild(f); f.submit();</script>",
         height=1,
     )
 
 
 def sign_in_page() -> None:
     """Username and password; the same message for every failure."""
-    if state.session_cookie():
-        _cookie_script("", clear=True)  # the session it named has ended
+    if st.session_state.pop(state.CLOSE_KEY, None) and state.session_cookie():
+        _post(server.CLOSE_PATH)  # the session it named has ended: clear the cookie
     st.title("Sign in")
     if state.sso_configured():
         st.button("Sign in with single sign-on", on_click=st.login, icon=":material/key:")
@@ -43,8 +48,7 @@ def sign_in_page() -> None:
         except AuthenticationError as exc:
             st.error(str(exc))
             return
-        st.session_state[state.TOKEN_KEY] = token
-        st.session_state.pop(state.SIGNED_OUT, None)
+        state.signed_in(token)
         st.rerun()
 
 
@@ -76,22 +80,22 @@ def first_admin_page() -> None:
     except EvaluationError as exc:
         st.error(str(exc))
         return
-    st.session_state[state.TOKEN_KEY] = token
-    st.session_state.pop(state.SIGNED_OUT, None)
+    state.signed_in(token)
     st.rerun()
 
 
 def sidebar(actor: Actor) -> None:
     """Who is signed in, and the sign-out button."""
     token = st.session_state.get(state.TOKEN_KEY, "")
-    if token and state.session_cookie() != token:
-        _cookie_script(token)
+    if code := st.session_state.pop(state.EXCHANGE_KEY, None):
+        _post(server.OPEN_PATH, code)
     where = f", {actor.agency}" if actor.agency else ""
     st.sidebar.caption(f"Signed in as **{actor.name}** ({actor.role}{where})")
     if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
         sessions.sign_out(state.engine(), token, datetime.now(UTC))
         del st.session_state[state.TOKEN_KEY]
         st.session_state[state.SIGNED_OUT] = True
+        st.session_state[state.CLOSE_KEY] = True
         if state.sso_configured() and st.user.get("is_logged_in", False):
             st.logout()
         st.rerun()

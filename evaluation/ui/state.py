@@ -15,13 +15,15 @@ from evaluation.scoring.result import Evaluation
 from evaluation.services import sessions, store
 from evaluation.settings import setting
 from evaluation.storage.db import Engine
-from evaluation.ui import cache
+from evaluation.ui import cache, server
 
 TOKEN_KEY = "session_token"  # the only sign-in state in the browser session: a token
-# The same token in a cookie lets a reload or a new tab keep the sign-in; the database holds only
-# its SHA-256 and decides whether the session is still alive.
-COOKIE = "evaluation_session"
+# A new session's token, waiting for the browser to exchange it for the HttpOnly cookie that
+# keeps the sign-in across reloads and tabs (evaluation/ui/server.py); the database holds only
+# the token's SHA-256 and decides whether the session is still alive.
+EXCHANGE_KEY = "session_exchange"
 SIGNED_OUT = "signed_out"  # the cookie of this tab is stale until the page reloads
+CLOSE_KEY = "session_close"  # signed out: the browser is to clear the cookie once
 
 
 def database_url() -> str:
@@ -50,7 +52,7 @@ def client_address() -> str:
 
 def session_cookie() -> str | None:
     """The session token the browser sent as a cookie, if any."""
-    value = st.context.cookies.get(COOKIE)
+    value = st.context.cookies.get(server.COOKIE)
     return value if isinstance(value, str) and value else None
 
 
@@ -84,6 +86,8 @@ def actor() -> Actor | None:
         token = remembered
     if token is None and not st.session_state.get(SIGNED_OUT):
         token = _sso_token()
+        if token is not None:
+            st.session_state[EXCHANGE_KEY] = token
     found = sessions.actor_for(engine(), token, datetime.now(UTC))
     if found is None:
         if st.session_state.pop(TOKEN_KEY, None) is not None:
@@ -91,6 +95,14 @@ def actor() -> Actor | None:
         return None
     st.session_state[TOKEN_KEY] = token
     return found
+
+
+def signed_in(token: str) -> None:
+    """Keep a new session's token for this tab, and have the browser exchange it for the
+    cookie."""
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[EXCHANGE_KEY] = token
+    st.session_state.pop(SIGNED_OUT, None)
 
 
 def has_users() -> bool:
