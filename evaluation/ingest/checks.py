@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.framework import Framework
-from evaluation.ingest.parsing import format_number, not_a_number
+from evaluation.ingest.parsing import format_number, not_a_month, not_a_number
 from evaluation.periods import add_months, month_of_date
 
 JUMP_FACTOR = 10.0
@@ -186,15 +186,8 @@ def not_permitted(u: Upload) -> list[Issue]:
 
 
 def unreadable_month(u: Upload) -> list[Issue]:
-    """The period is a month written an accepted way."""
-    return u.issues(
-        ~u.has_month,
-        u.column("period"),
-        lambda i: (
-            "expected a month like 2026-10, 2026/10, "
-            f'202610 or 2026年10月, got "{u.raw_periods[i]}"'
-        ),
-    )
+    """The period is a month written an accepted way (never as a number like 2026.1)."""
+    return u.issues(~u.has_month, u.column("period"), lambda i: not_a_month(u.raw_periods[i]))
 
 
 def month_not_over(u: Upload) -> list[Issue]:

@@ -1,6 +1,6 @@
 """Reading cells of an upload: months written any accepted way, numbers with separators,
 full-width digits or percent signs, headers by id or label, and figures shown as people read
-them."""
+them. A cell that two readings fit (`9,1`, a month `2026.1`) is refused, naming both."""
 
 from __future__ import annotations
 
@@ -20,13 +20,25 @@ _PERIOD_FORMS = (
     re.compile(r"^(\d{4})/(\d{1,2})$"),
     re.compile(r"^(\d{4})(\d{2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})$"),
 )
+# Excel keeps a typed 2026.10 as the number 2026.1, so a month written with a dot is refused.
+_DOTTED = re.compile(r"^(\d{4})\.(\d+)$")
 # A date cell (Excel turns a typed 2026-10 into 1 October 2026) or a date written as text.
 _DATE_FORM = re.compile(
     r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+# Commas that can only separate thousands: 1,234 or 12,345,678.9 (spaces already removed).
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?%?"
+_SPACES = r"[ \t\r\n]"
+IDENTITY_HEADERS = {
+    "agency_code": "agency_code",
+    "period": "period",
+    "agency code": "agency_code",
+    "机构代码": "agency_code",
+    "月份": "period",
+    "期间": "period",
+}
 
 
 def parse_month(text: str) -> str | None:
@@ -46,6 +58,34 @@ def parse_month(text: str) -> str | None:
     return None
 
 
+def not_a_month(text: str) -> str:
+    """Why a period cell is not a month, in plain words."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if (m := _DOTTED.match(value)) and (months := dotted_months(m.group(2))):
+        year, last = int(m.group(1)), months[-1]
+        fix = (
+            f"write the month as {month_label(year, last)} or {year}年{last}月, "
+            "or format the cell as text"
+        )
+        if len(months) > 1:
+            readings = " or ".join(month_label(year, month) for month in months)
+            return f'"{text}" could be {readings}; {fix}'
+        return (
+            f'"{text}" is a month written as a number, which Excel may have changed (a typed '
+            f"{year}.10 becomes {year}.1, read as January); {fix}"
+        )
+    return f'expected a month like 2026-10, 2026/10, 202610 or 2026年10月, got "{text}"'
+
+
+def dotted_months(digits: str) -> list[int]:
+    """The months a number `year.digits` can have been typed as: `.1` from .1 or .10."""
+    kept = digits.rstrip("0")  # 2026.10 and 2026.1 are the same number
+    typed = [kept] if 0 < len(kept) <= 2 else []
+    if len(kept) == 1:
+        typed.append(kept + "0")
+    return [int(t) for t in typed if 1 <= int(t) <= 12]
+
+
 def format_number(value: float) -> str:
     """A figure as people read it: `1,294,700`, `6.5`, `0.45`; `1e+308` past 16 digits."""
     if abs(value) >= 1e16:
@@ -59,14 +99,7 @@ def format_number(value: float) -> str:
 
 def header_map(framework: Framework) -> dict[str, str]:
     """Every accepted header (id, English label, Chinese label; case-insensitive) -> field id."""
-    names: dict[str, str] = {
-        "agency_code": "agency_code",
-        "period": "period",
-        "agency code": "agency_code",
-        "机构代码": "agency_code",
-        "月份": "period",
-        "期间": "period",
-    }
+    names = dict(IDENTITY_HEADERS)
     for f in framework.fields:
         for name in (f.id, f.label, f.label_zh):
             if name:
@@ -83,14 +116,16 @@ def parse_numbers(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, 
     """Numbers of a column (NaN where empty) and where a non-empty cell is not a number.
 
     Thousands separators, spaces and full-width digits are accepted; `45%` is 0.45 where
-    `percent_allowed`.
+    `percent_allowed`. A comma that cannot separate thousands (`9,1`) makes the cell unreadable.
     """
     text = cells.fillna("").astype(str)
     # NFKC is slow per cell; only cells with a non-ASCII character (full-width digits) need it.
     wide = text.str.contains(r"[^\x00-\x7f]", regex=True).to_numpy(dtype=bool)
     if wide.any():
         text = text.where(~wide, text.str.normalize("NFKC"))
-    text = text.str.replace(r"[, \t\r\n]", "", regex=True)
+    text = text.str.replace(_SPACES, "", regex=True)
+    misplaced = misplaced_commas(text)
+    text = text.str.replace(",", "", regex=False)
     empty = (text == "").to_numpy(dtype=bool)
     scale = np.ones(len(text))
     if percent_allowed:
@@ -102,12 +137,41 @@ def parse_numbers(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, 
         values = text.astype("float64").to_numpy()
     else:
         values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = ~empty & ~np.isfinite(values)
+    bad = ~empty & (~np.isfinite(values) | misplaced)
     return np.where(bad | empty, np.nan, values * scale), bad
+
+
+def misplaced_commas(text: pd.Series) -> np.ndarray:
+    """Where a cell (spaces removed) holds a comma that cannot separate thousands (`9,1`)."""
+    comma = text.str.contains(",", regex=False).to_numpy(dtype=bool)
+    out = np.zeros(len(text), dtype=bool)
+    if comma.any():  # most files have none, so the cost is one scan per column
+        out[comma] = ~text[comma].str.fullmatch(_GROUPED).to_numpy(dtype=bool)
+    return out
+
+
+def comma_readings(cell: str) -> tuple[str, str] | None:
+    """A cell read with a decimal comma and with its commas as thousands separators, when both
+    readings are numbers and the commas cannot be thousands separators; else None."""
+    text = re.sub(_SPACES, "", unicodedata.normalize("NFKC", cell))
+    if "," not in text or re.fullmatch(_GROUPED, text):
+        return None
+    thousands = text.replace(",", "")
+    head, _, tail = text.replace(".", "").rpartition(",")
+    decimal = f"{head.replace(',', '')}.{tail}"
+    if all(re.fullmatch(_DECIMAL, r.removesuffix("%")) for r in (decimal, thousands)):
+        return decimal, thousands
+    return None
 
 
 def not_a_number(cell: str, percent_allowed: bool) -> str:
     """Why a cell is not a figure, in plain words."""
+    if readings := comma_readings(cell):
+        decimal, thousands = readings
+        return (
+            f'"{cell}" is ambiguous: a decimal comma would read {decimal}, but commas separate '
+            f"thousands here; write {decimal} or {thousands}"
+        )
     if not percent_allowed and unicodedata.normalize("NFKC", cell).strip().endswith("%"):
         return f'expected a number, got "{cell}"; a percent sign is allowed only for ratio fields'
     return f'expected a number, got "{cell}"'

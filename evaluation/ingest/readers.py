@@ -1,7 +1,8 @@
 """Reading CSV and XLSX files into string tables (cells as written, empty = not reported).
 
 The table's index, named `row`, holds the row numbers a person sees in Excel or a text editor:
-the header is row 1 (or the first non-blank row), blank rows are skipped but still counted.
+the header is row 1 (or the row below a title, see `layout`), blank rows are skipped but still
+counted, and totals rows are left out, listed in the table's `TOTALS_ROWS` attribute.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 
 from evaluation import limits
 from evaluation.errors import InputError, UploadError
+from evaluation.ingest.layout import TOTALS_ROWS, find_header, totals_column, totals_columns
 from evaluation.ingest.workbook_limits import Limits, check_workbook
 from evaluation.limits import check_length
 
@@ -148,19 +150,28 @@ def _blank(cells: Sequence[str]) -> bool:
     return not any(c.strip() for c in cells)
 
 
+def _heading(cells: list[str]) -> list[str]:
+    """The header row's cells, trimmed, without the empty ones at its end."""
+    header = [c.strip() for c in cells]
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
 def _table(rows: Iterable[list[str]], name: str, max_rows: int, kind: str) -> pd.DataFrame:
-    """Header and body rows as a text table indexed by file row number, within the row limit."""
-    header: list[str] | None = None
-    header_row = 0
+    """Header and body rows as a text table indexed by file row number, within the row limit;
+    titles above the header are passed over and totals rows set aside (`TOTALS_ROWS`)."""
+    found, rest = find_header((n, c) for n, c in enumerate(rows, start=1) if not _blank(c))
+    if found is None:
+        raise InputError(f"{name}: the file is empty")
+    header_row, header = found[0], _heading(found[1])
+    named_totals = totals_columns(header)
     numbers: list[int] = []
     body: list[list[str]] = []
-    for number, cells in enumerate(rows, start=1):
-        if _blank(cells):
-            continue
-        if header is None:
-            header, header_row = [c.strip() for c in cells], number
-            while header and not header[-1]:
-                header.pop()
+    totals: list[tuple[int, str, str]] = []
+    for number, cells in rest:
+        if (at := totals_column(cells, named_totals)) is not None:
+            totals.append((number, header[at] or _letter(at), cells[at].strip()))
             continue
         if len(body) == max_rows:
             raise InputError(
@@ -169,8 +180,6 @@ def _table(rows: Iterable[list[str]], name: str, max_rows: int, kind: str) -> pd
             )
         numbers.append(number)
         body.append(cells)
-    if header is None:
-        raise InputError(f"{name}: the file is empty")
     problems = _shape_problems(header, header_row, numbers, body, kind)
     if problems:
         raise UploadError(name, problems)
@@ -188,6 +197,7 @@ def _table(rows: Iterable[list[str]], name: str, max_rows: int, kind: str) -> pd
         index=index,
     )
     frame.attrs[HEADER_ROW] = header_row
+    frame.attrs[TOTALS_ROWS] = tuple(totals)
     return frame
 
 

@@ -1,6 +1,7 @@
 """Upload validation: the file's headers checked, its cells read once, then every check of
 `checks.CHECKS` run on every row, so that every problem comes at once as (row, column,
-message), with the warnings of `checks.WARNINGS` kept apart.
+message), with the warnings of `checks.WARNINGS` (and the totals rows the reader left out)
+kept apart.
 
 Row numbers are those a person sees in Excel: the header is row 1, the first figures row 2.
 """
@@ -16,6 +17,7 @@ import pandas as pd
 
 from evaluation.framework import Framework
 from evaluation.ingest.checks import CHECKS, WARNINGS, Issue, Upload, previous_months
+from evaluation.ingest.layout import TOTALS_ROWS
 from evaluation.ingest.parsing import (
     PERCENT_UNITS,
     header_key,
@@ -60,6 +62,16 @@ def row_numbers(table: pd.DataFrame) -> np.ndarray:
     if table.index.name == ROW_INDEX and pd.api.types.is_integer_dtype(table.index):
         return table.index.to_numpy(dtype=np.int64)
     return np.arange(2, len(table) + 2, dtype=np.int64)
+
+
+def skipped_totals(table: pd.DataFrame) -> list[Issue]:
+    """Warnings: the totals rows the reader left out (the dashboard adds figures up itself)."""
+    return [
+        Issue(
+            row, column, f"a totals row ({cell}) was skipped; totals are computed by the dashboard"
+        )
+        for row, column, cell in table.attrs.get(TOTALS_ROWS, ())
+    ]
 
 
 def _headers(framework: Framework, table: pd.DataFrame) -> tuple[dict[str, str], list[Issue]]:
@@ -150,14 +162,15 @@ def check_upload(
     """
     empty = pd.DataFrame(columns=["agency_code", "period", *framework.field_ids()])
     if table.shape[0] == 0:
-        return Checked(empty, (Issue(None, "", "the file has no figures rows"),))
+        no_rows = Issue(None, "", "the file has no figures rows")
+        return Checked(empty, (no_rows,), tuple(skipped_totals(table)))
     by_field, errors = _headers(framework, table)
     if errors and not {"agency_code", "period"} <= set(by_field):
         return Checked(empty, tuple(errors))
     upload = read_upload(framework, table, by_field, agency_types, today, allowed, previous)
     for check in CHECKS:
         errors.extend(check(upload))
-    warnings = [issue for warn in WARNINGS for issue in warn(upload)]
+    warnings = skipped_totals(table) + [issue for warn in WARNINGS for issue in warn(upload)]
     errors.sort(key=lambda e: (e.row or 0, e.column))
     warnings.sort(key=lambda w: (w.row or 0, w.column))
     return Checked(upload.figures, tuple(errors), tuple(warnings))
