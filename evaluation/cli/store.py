@@ -83,7 +83,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    """Compare with the last publication of the period, then publish a new snapshot."""
+    """Compare with the last publication of the period, then publish a new snapshot; one
+    that would repeat the last publication (same framework, same submissions) exits 2."""
     framework = load_framework(args.indicators)
     engine = store.open_store()
     actor = console_actor(engine, args.user)
@@ -92,7 +93,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(describe_comparison(comparison))
     published_id = publication.publish(actor, engine, framework, args.period)
     print(
-        f"published {args.period} as snapshot {published_id} with framework "
+        f"published {args.period} as publication {published_id} with framework "
         f"{framework.short_fingerprint}"
     )
     return 0
@@ -109,7 +110,7 @@ def describe_comparison(comparison: publication.Comparison) -> str:
     """Plain words: what changed since the last publication."""
     head = (
         f"previously published on {comparison.published_at:%Y-%m-%d %H:%M} "
-        f"(snapshot {comparison.published_id})"
+        f"(publication {comparison.published_id})"
     )
     if comparison.identical:
         return head + "; today's data, framework and results are the same"

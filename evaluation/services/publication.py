@@ -51,6 +51,22 @@ class Comparison:
         """True when neither inputs nor results differ."""
         return not (self.framework_changed or self.data_changed or len(self.moves))
 
+    @property
+    def repeats(self) -> bool:
+        """True when publishing now would repeat the latest publication (same inputs)."""
+        return not (self.framework_changed or self.data_changed)
+
+
+class RepeatedPublicationError(StorageError):
+    """A publication would repeat its period's latest: same framework, same submissions."""
+
+    def __init__(self, period: str, publication_id: int, fingerprint: str) -> None:
+        self.publication_id = publication_id
+        super().__init__(
+            f"{period} is already published as publication {publication_id} with the same "
+            f"framework ({fingerprint[:12]}) and the same submissions; nothing has changed since"
+        )
+
 
 def _snapshot(evaluation: Evaluation) -> list[dict[str, object]]:
     """The published part of an evaluation as JSON-ready records."""
@@ -65,7 +81,12 @@ def _snapshot(evaluation: Evaluation) -> list[dict[str, object]]:
 
 
 def publish(actor: Actor, engine: Engine, framework: Framework, period: str) -> int:
-    """Publish the evaluation of a period as an immutable snapshot."""
+    """Publish the evaluation of a period as an immutable snapshot superseding its latest.
+
+    Refused when it would repeat the period's latest publication (same framework fingerprint,
+    same submission ids); after a different one it may be published again (A, B, A). Of two
+    publishers that saw the same latest at once, the database lets exactly one commit.
+    """
     require(actor, Permission.PUBLISH, "publish evaluations")
     # What is scored and the ids recorded come from one read, so that a publication always
     # matches its own inputs, whatever is uploaded meanwhile.
@@ -75,14 +96,48 @@ def publish(actor: Actor, engine: Engine, framework: Framework, period: str) -> 
     ids = state.submission_ids(evaluation.period.months)
     if not ids:
         raise StorageError(f"no figures are stored for {label}; nothing to publish")
-    record: dict[str, object] = {
-        "period": label,
+    latest = publication_store.latest_published(engine, label)
+    repeated = _repeated(label, latest, framework.fingerprint, ids)
+    if repeated is not None:
+        raise repeated
+    record = _record(evaluation, framework, ids)
+    supersedes = None if latest is None else latest.id
+    try:
+        return publication_store.add_published(engine, record, actor.name, supersedes)
+    except publication_store.PublishedMeanwhileError as exc:
+        raise _lost_race(engine, label, framework.fingerprint, ids) from exc
+
+
+def _record(evaluation: Evaluation, framework: Framework, ids: list[int]) -> dict[str, object]:
+    """The stored snapshot: period, framework fingerprint and text, submission ids, results."""
+    return {
+        "period": evaluation.period.label,
         "fingerprint": framework.fingerprint,
         "framework_text": framework.text,
         "submission_ids": json.dumps(ids),
         "results": json.dumps(_snapshot(evaluation), ensure_ascii=False, default=float),
     }
-    return publication_store.add_published(engine, record, actor.name)
+
+
+def _repeated(
+    label: str, latest: publication_store.Latest | None, fingerprint: str, ids: list[int]
+) -> RepeatedPublicationError | None:
+    """The refusal when the latest publication has the same framework and submissions."""
+    if latest is None or latest.fingerprint != fingerprint:
+        return None
+    if json.loads(latest.submission_ids) != ids:
+        return None
+    return RepeatedPublicationError(label, latest.id, fingerprint)
+
+
+def _lost_race(engine: Engine, label: str, fingerprint: str, ids: list[int]) -> StorageError:
+    """The error of a publisher whom another one beat to supersede the same latest."""
+    winner = publication_store.latest_published(engine, label)
+    assert winner is not None, "a publication superseded the latest, so there is one"
+    return _repeated(label, winner, fingerprint, ids) or StorageError(
+        f"{label} was published meanwhile as publication {winner.id} by {winner.published_by}, "
+        "so nothing was published; compare with it and publish again if this one is still wanted"
+    )
 
 
 def compare_with_published(

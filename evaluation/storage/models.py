@@ -80,9 +80,21 @@ class AuditEvent(SQLModel, table=True):
 
 
 class PublishedEvaluation(SQLModel, table=True):
-    """An immutable snapshot of a published period."""
+    """An immutable snapshot of a published period, superseding the period's latest one."""
 
     __tablename__ = "published_evaluations"
+    __table_args__ = (
+        # Each publication supersedes the latest of its period (none for the first), and no
+        # two supersede the same one: of two publishers that read the same latest, one commits.
+        Index("uq_publication_supersedes", "period", "previous_id", unique=True),
+        Index(
+            "uq_publication_first",
+            "period",
+            unique=True,
+            sqlite_where=text("previous_id IS NULL"),
+            postgresql_where=text("previous_id IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     period: str = Field(max_length=7, index=True)
@@ -92,6 +104,7 @@ class PublishedEvaluation(SQLModel, table=True):
     results: str = Field(sa_column=Column(Text, nullable=False))
     published_by: str = Field(max_length=120)
     published_at: datetime = Field(default_factory=utcnow)
+    previous_id: int | None = Field(default=None, foreign_key="published_evaluations.id")
 
 
 class FrameworkVersion(SQLModel, table=True):

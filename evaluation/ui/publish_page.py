@@ -8,6 +8,33 @@ from evaluation.errors import EvaluationError
 from evaluation.services import pages, publication
 from evaluation.ui import components, state
 
+SURE = "publish_sure"  # the confirmation checkbox
+OUTCOME = "publish_outcome"  # what the last click did, shown once on the run it causes
+
+
+def _publish(ctx: state.Context, period: str) -> None:
+    """On click, before the page is drawn again: publish, and untick the confirmation."""
+    if st.session_state.get(SURE):
+        try:
+            new_id = publication.publish(ctx.actor, state.engine(), ctx.framework, period)
+        except EvaluationError as exc:
+            st.session_state[OUTCOME] = ("error", str(exc))
+        else:
+            st.session_state[OUTCOME] = ("done", f"Published {period} as publication #{new_id}")
+    st.session_state[SURE] = False
+
+
+def _show_outcome() -> None:
+    """The last click's outcome: a toast when published, the plain reason when refused."""
+    outcome = st.session_state.pop(OUTCOME, None)
+    if outcome is None:
+        return
+    kind, message = outcome
+    if kind == "error":
+        st.error(message)
+    else:
+        st.toast(message)
+
 
 def render() -> None:
     """Compare today's result of a period with its last publication, then publish."""
@@ -47,17 +74,19 @@ def render() -> None:
         hide_index=True,
         key="draft",
     )
-    sure = st.checkbox(
-        f"I have checked the {period} results; publish them as they are.", key="publish_sure"
+    sure = st.checkbox(f"I have checked the {period} results; publish them as they are.", key=SURE)
+    # Publishing now would repeat this publication: nothing to do until something changes.
+    repeated = comparison.published_id if comparison is not None and comparison.repeats else None
+    st.button(
+        "Publish",
+        type="primary",
+        disabled=not sure or repeated is not None,
+        icon=":material/campaign:",
+        help=None if repeated is None else f"Nothing has changed since publication #{repeated}.",
+        on_click=_publish,
+        args=(ctx, period),
     )
-    if st.button("Publish", type="primary", disabled=not sure, icon=":material/campaign:"):
-        try:
-            new_id = publication.publish(ctx.actor, state.engine(), ctx.framework, period)
-        except EvaluationError as exc:
-            st.error(str(exc))
-        else:
-            st.toast(f"Published {period} as #{new_id}")
-            st.rerun()
+    _show_outcome()
     st.subheader("Published")
     st.dataframe(
         publication.publications(ctx.actor, state.engine()), hide_index=True, key="published"
