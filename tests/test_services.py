@@ -107,13 +107,16 @@ def test_cli_demo_history_and_score_from_the_store(tmp_path: Path) -> None:
     engine = stored.open_store(f"sqlite:///{tmp_path / 'e.db'}")
     _token, viewer = sessions.sign_in(engine, "demo-coordinator", account[1], datetime.now(UTC))
     assert viewer.role == "coordinator"
+    versions = submission_store.submissions(engine, "BK02")
+    month = str(versions.loc[versions["version"] == 2, "period"].iloc[0])
     engine.dispose()
-    history = run("history", "BK02", "2026年9月")
+    year, number = month.split("-")
+    history = run("history", "BK02", f"{year}年{int(number)}月")
     assert history.returncode == 0 and "superseded" in history.stdout
     oldest = history.stdout.strip().splitlines()[-1].split()[0]
     restored = run("restore", oldest)
     assert restored.returncode == 0, restored.stderr
-    after = run("history", "BK02", "2026-09").stdout
+    after = run("history", "BK02", month).stdout
     assert "restored version 1" in after and after.count("superseded") == 2
     missing = run("restore", "999999")
     assert missing.returncode == 2 and "no submission with id 999999" in missing.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from evaluation.errors import PermissionDeniedError
@@ -61,6 +62,12 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     engine.dispose()
     add_accounts(url)
     return url
+
+
+def revised_month(engine: Engine, agency_code: str) -> str:
+    """The month whose upload the demo revised for `agency_code` (the demo ends last month)."""
+    versions = submission_store.submissions(engine, agency_code)
+    return str(versions.loc[versions["version"] == 2, "period"].iloc[0])
 
 
 @pytest.fixture
@@ -508,7 +515,8 @@ def test_a_superseded_version_is_restored_from_the_profile(
     demo_copy: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = stored.open_store(demo_copy)
-    before = submission_store.history(engine, "BK02", "2026-09")
+    month = revised_month(engine, "BK02")
+    before = submission_store.history(engine, "BK02", month)
     assert list(before["status"]) == ["current", "superseded"]
     at = page("profile", demo_copy, monkeypatch)
     at.query_params["agency"] = "BK02"
@@ -516,8 +524,8 @@ def test_a_superseded_version_is_restored_from_the_profile(
     at.selectbox(key="restore_version").set_value(int(before.loc[1, "id"])).run()
     at.button(key="restore").click().run()
     assert not at.exception
-    assert any("Restored 2026-09 version 1" in s.value for s in at.success)
-    after = submission_store.history(engine, "BK02", "2026-09")
+    assert any(f"Restored {month} version 1" in s.value for s in at.success)
+    after = submission_store.history(engine, "BK02", month)
     assert list(after["version"]) == [3, 2, 1]
     assert after.loc[0, "figures"] == before.loc[1, "figures"]
     assert after.loc[0, "uploaded_by"] == "cora"

@@ -128,9 +128,7 @@ def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
     return None if row is None else dict(row)
 
 
-def rotate_session(
-    engine: Engine, token_hash: str, new_hash: str, started_after: datetime
-) -> bool:
+def rotate_session(engine: Engine, token_hash: str, new_hash: str, started_after: datetime) -> bool:
     """Give a live session started after `started_after` a new token; False if there is none.
 
     One statement, so that of two exchanges of the same token at most one succeeds."""
