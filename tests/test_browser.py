@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from evaluation.framework import load_framework
+from evaluation.services import store as stored
+from evaluation.storage import submissions as submission_store
 from tests.browser_support import (
     PASSWORD,
     RUN_TIMEOUT_MS,
@@ -159,7 +161,10 @@ def test_every_page_renders_in_the_browser(page: Page, demo_server: Server, path
 def test_an_agency_user_uploads_its_own_figures_and_sees_only_what_is_published(
     page: Page, demo_server: Server, tmp_path: Path
 ) -> None:
-    published = run_cli("publish", "2026-10", "--user", "cora", database=demo_server.database_path)
+    engine = stored.open_store(f"sqlite:///{demo_server.database_path}")
+    newest = max(submission_store.current_figures(engine)["period"])  # the demo ends last month
+    engine.dispose()
+    published = run_cli("publish", newest, "--user", "cora", database=demo_server.database_path)
     assert published.returncode == 0, published.stderr
     sign_in(page, demo_server, "bank1")
     own = tmp_path / "bk01.csv"
