@@ -208,12 +208,14 @@ def test_headline_figures_are_checked_like_the_rest() -> None:
     head = text.index("headline:")
     bad = text[:head] + (
         "headline:\n"
-        "  - {id: loss, label: Losses, field: no_such_field}\n"
-        "  - {id: loss, label: Again, field: loss_reported}\n"
-        "  - {id: both, label: Both, field: loss_reported, numerator: amount_frozen}\n"
-        "  - {id: half, label: Half, numerator: amount_frozen}\n"
-        "  - {id: lead, label: Lead, field: loss_reported, city_total_from: nobody}\n"
-        "  - {id: odd, label: Odd, field: loss_reported, colour: red}\n"
+        "  - {id: loss, label: Losses, field: no_such_field, better: lower}\n"
+        "  - {id: loss, label: Again, field: loss_reported, better: lower}\n"
+        "  - {id: both, label: Both, field: loss_reported, numerator: amount_frozen,"
+        " better: lower}\n"
+        "  - {id: half, label: Half, numerator: amount_frozen, better: higher}\n"
+        "  - {id: lead, label: Lead, field: loss_reported, city_total_from: nobody,"
+        " better: lower}\n"
+        "  - {id: odd, label: Odd, field: loss_reported, colour: red, better: lower}\n"
     )
     found = problems(bad)
     line = text[:head].count("\n") + 1

@@ -1,12 +1,13 @@
 """Checks of `headline`: the Overview's city-wide figures, each the total of one field or the
-ratio of two totals, optionally taken from the agency type that reports the city's total."""
+ratio of two totals, optionally taken from the agency type that reports the city's total, each
+saying whether a rise is good news."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from evaluation.framework.checker import Checker, Path_, shown
-from evaluation.framework.model import FieldDef, HeadlineFigure
+from evaluation.framework.checker import Checker, Path_, fmt, shown
+from evaluation.framework.model import DIRECTIONS, FieldDef, HeadlineFigure
 
 
 def check_headline(
@@ -22,12 +23,17 @@ def check_headline(
     field_ids = tuple(f.id for f in fields)
     out: list[HeadlineFigure] = []
     seen: set[str] = set()
+    # Each field's city total is computed one way wherever it is shown: where it came from.
+    sources: dict[str, tuple[str | None, Path_]] = {}
     for i, body in enumerate(value):
         here = path + (i,)
         spec = c.mapping(body, here, "headline")
         if spec is None:
             continue
         figure_id = c.identifier(spec.get("id"), here + ("id",), seen, "headline")
+        better = None
+        if "better" in spec:  # a missing key is already reported by mapping()
+            better = c.choice(spec["better"], here + ("better",), DIRECTIONS, "direction")
         single, ratio = "field" in spec, "numerator" in spec or "denominator" in spec
         if single == ratio:
             c.problem(
@@ -48,16 +54,43 @@ def check_headline(
             )
         label = c.text(spec.get("label"), here + ("label",))
         label_zh = c.text(spec.get("label_zh"), here + ("label_zh",), False)
-        if figure_id is None or None in named or ("city_total_from" in spec and source is None):
+        if "city_total_from" in spec and source is None:
+            continue
+        for name in named:
+            if name is not None:
+                _same_source(c, sources, name, source, here)
+        if figure_id is None or better is None or None in named:
             continue
         out.append(
             HeadlineFigure(
-                figure_id,
-                label,
-                label_zh,
-                str(named[0]),
-                str(named[1]) if ratio else None,
-                source,
+                id=figure_id,
+                label=label,
+                label_zh=label_zh,
+                numerator=str(named[0]),
+                better=better,  # type: ignore[arg-type]
+                denominator=str(named[1]) if ratio else None,
+                city_total_from=source,
             )
         )
     return tuple(out)
+
+
+def _same_source(
+    c: Checker,
+    sources: dict[str, tuple[str | None, Path_]],
+    field_id: str,
+    source: str | None,
+    here: Path_,
+) -> None:
+    """A field's city total comes from the same agency type in every figure that names it."""
+    if field_id not in sources:
+        sources[field_id] = (source, here)
+        return
+    first, where = sources[field_id]
+    if first != source:
+        c.problem(
+            here + ("city_total_from",),
+            f"{field_id} takes its city total from {first or 'every agency'} in {fmt(where)}, "
+            f"here from {source or 'every agency'}; a field's city total is computed one way, "
+            "so give the same city_total_from (or none) wherever it is named",
+        )

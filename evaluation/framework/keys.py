@@ -65,7 +65,8 @@ SECTIONS: dict[str, Keys] = {
         ("cap",), ("field", "indicator", "no_submission", "above", "below", "reason")
     ),
     "headline": Keys(
-        ("id", "label"), ("label_zh", "field", "numerator", "denominator", "city_total_from")
+        ("id", "label", "better"),
+        ("label_zh", "field", "numerator", "denominator", "city_total_from"),
     ),
 }
 

@@ -149,12 +149,15 @@ class HeadlineFigure:
     When `city_total_from` names an agency type and agencies of that type reported the fields,
     only their figures are added: they report the city's total, which already contains the
     other agencies' share (the anti-fraud centre's losses contain the banks').
+
+    `better` says which way is good news: a rise in money frozen is, a rise in losses is not.
     """
 
     id: str
     label: str
     label_zh: str
     numerator: str
+    better: Literal["higher", "lower"]
     denominator: str | None = None
     city_total_from: str | None = None
 
@@ -162,6 +165,15 @@ class HeadlineFigure:
     def is_ratio(self) -> bool:
         """True for the ratio of two totals."""
         return self.denominator is not None
+
+    @property
+    def higher_is_better(self) -> bool:
+        """True when a rise of the figure is good news."""
+        return self.better == "higher"
+
+    def fields_used(self) -> tuple[str, ...]:
+        """The fields whose city totals make the figure."""
+        return (self.numerator,) if self.denominator is None else (self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)

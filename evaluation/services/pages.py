@@ -9,10 +9,16 @@ from datetime import datetime
 import pandas as pd
 
 from evaluation.analysis import whatif
-from evaluation.analysis.headline import headline_figures
-from evaluation.analysis.timeliness import LATE, LATE_REVISED, NOT_DUE, submission_matrix
+from evaluation.analysis.headline import Comparison, city_series, comparison, headline_figures
+from evaluation.analysis.timeliness import (
+    LATE,
+    LATE_REVISED,
+    MISSING,
+    NOT_DUE,
+    submission_matrix,
+)
 from evaluation.errors import InputError
-from evaluation.framework import Framework
+from evaluation.framework import Framework, RedLine
 from evaluation.io.export import score_columns, to_csv, to_xlsx
 from evaluation.periods import PeriodKind, label_of_kind
 from evaluation.permissions import Actor, Permission, require
@@ -45,15 +51,54 @@ class Overview:
     """The coordinators' home page for one period."""
 
     headline: pd.DataFrame  # empty when the framework declares no headline figures
+    comparison: Comparison  # the months with figures, set against the same months before
     received: int
     expected: int
     late: int
+    missing: int
+    overdue: pd.DataFrame  # agency_code, agency_name, late, missing (months, "" if none)
     tiers: pd.DataFrame  # tier, label, colour, agencies
     top: pd.DataFrame
     bottom: pd.DataFrame
     climbers: pd.DataFrame
     fallers: pd.DataFrame
     red_lines: pd.DataFrame  # agency_code, agency_name, red_lines, tier_by_score, tier
+
+
+def _rule_words(framework: Framework, rule: RedLine) -> str:
+    """A red line in the framework's words: `Red-line events > 0`, not `red_line_events > 0`."""
+    if rule.kind == "no_submission" or rule.target is None:
+        return rule.describe()
+    if rule.kind == "field":
+        name = framework.field_def(rule.target).label
+    else:
+        name = framework.indicator(rule.target).label
+    if rule.above is not None:
+        return f"{name} > {rule.above:g}"
+    return f"{name} < {rule.below:g}"
+
+
+def _overdue(status: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """The agencies that sent some month late or not at all, with those months."""
+
+    def months(codes: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
+        rows = status[status["status"].isin(wanted)]
+        found = rows.groupby("agency_code")["period"].agg(lambda p: ", ".join(sorted(p)))
+        return found.reindex(codes).fillna("")
+
+    codes = pd.Series(
+        sorted(set(status.loc[status["status"].isin([LATE, LATE_REVISED, MISSING]), "agency_code"]))
+    )
+    out = pd.DataFrame(
+        {
+            "agency_code": codes,
+            "agency_name": codes.map(names),
+            "late": months(codes, (LATE, LATE_REVISED)).to_numpy(),
+            "missing": months(codes, (MISSING,)).to_numpy(),
+        },
+        columns=["agency_code", "agency_name", "late", "missing"],
+    )
+    return out.sort_values("agency_name", ignore_index=True)
 
 
 def _red_line_events(framework: Framework, table: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +113,9 @@ def _red_line_events(framework: Framework, table: pd.DataFrame) -> pd.DataFrame:
         for flags in table["flags"]
     ]
     events = table.assign(
-        red_lines=["; ".join(f"{r.reason} ({r.describe()})" for r in hit) for hit in tripped]
+        red_lines=[
+            "; ".join(f"{r.reason} ({_rule_words(framework, r)})" for r in hit) for hit in tripped
+        ]
     )[[bool(hit) for hit in tripped]]
     return events[["agency_code", "agency_name", "red_lines", "tier_by_score", "tier"]]
 
@@ -79,6 +126,7 @@ def overview(
     """City-wide figures, tiers, leaders, movers and red-line events of a period."""
     require(actor, Permission.SEE_DRAFTS, "see the city-wide overview")
     types = dataset.agencies.set_index("code")["type"]
+    compared = comparison(evaluation.period, dataset.months)
     status = submission_matrix(
         dataset.submissions,
         list(dataset.agencies.loc[dataset.agencies["active"], "code"]),
@@ -103,10 +151,13 @@ def overview(
     )
     moved = ranked[ranked["rank_change"].notna()]
     return Overview(
-        headline=headline_figures(framework, dataset.figures, types, evaluation.period),
+        headline=headline_figures(framework, dataset.figures, types, evaluation.period, compared),
+        comparison=compared,
         received=int((due["versions"] > 0).sum()),
         expected=len(due),
         late=int(due["status"].isin([LATE, LATE_REVISED]).sum()),
+        missing=int((due["status"] == MISSING).sum()),
+        overdue=_overdue(due, dataset.agencies.set_index("code")["name"]),
         tiers=tiers,
         top=ranked.head(5)[LEAGUE_COLUMNS],
         bottom=ranked.tail(5).iloc[::-1][LEAGUE_COLUMNS],
@@ -173,13 +224,14 @@ class IndicatorDetail:
 
     heatmap: pd.DataFrame  # agencies x indicators, scores
     values: pd.DataFrame  # agency_name, agency_type, value, score (agencies it applies to)
-    trend: pd.DataFrame  # period, field, total
+    trend: pd.DataFrame  # period, field_id, field (its label), unit, measure, value
 
 
 def indicator_detail(
     actor: Actor, dataset: Dataset, evaluation: Evaluation, indicator_id: str
 ) -> IndicatorDetail:
-    """The heatmap of every score, one indicator's spread, and the raw totals behind it."""
+    """The heatmap of every score, one indicator's spread, and the city-wide figures of its
+    fields, computed as the Overview computes them."""
     require(actor, Permission.SEE_DRAFTS, "compare every agency's indicators")
     framework = evaluation.framework
     indicator = framework.indicator(indicator_id)
@@ -201,21 +253,11 @@ def indicator_detail(
     )[applies.to_numpy()]
     types = dataset.agencies.set_index("code")["type"]
     fields = [f for f in indicator.fields_used() if f in dataset.figures.columns]
-    figures = dataset.figures
-    if indicator.applies_to is not None and not figures.empty:
-        figures = figures[figures["agency_code"].map(types).isin(indicator.applies_to)]
-    trend = (
-        figures.groupby("period")[fields].sum(min_count=1).reset_index()
-        if fields and not figures.empty
-        else pd.DataFrame(columns=["period"])
-    )
     return IndicatorDetail(
         heatmap=heat.sort_index(),
         values=values.reset_index(drop=True),
-        trend=trend.melt(id_vars="period", var_name="field", value_name="total").assign(
-            field=lambda t: t["field"].map(
-                {f.id: f"{f.label} {f.label_zh}".strip() for f in framework.fields}
-            )
+        trend=city_series(framework, dataset.figures, types, fields).rename(
+            columns={"field": "field_id", "label": "field"}
         ),
     )
 
