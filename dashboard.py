@@ -11,11 +11,13 @@ if __name__ == "__main__":  # Streamlit runs the page script as __main__
     st.set_page_config(
         page_title="Anti-fraud collaboration evaluation",
         layout="wide",
-        page_icon=":material/shield:",
+        page_icon=pages.ICON,  # a file of the package: the browser fetches no icon elsewhere
     )
+    state.keep_choices()  # before any widget: choices made on other pages outlive this run
     actor = state.actor() if state.has_users() else None
-    if actor is not None:
+    menu = pages.visible(actor, state.has_users(), state.store_is_empty())
+    if actor is not None and not account_pages.exchanging():
         account_pages.sidebar(actor)
-    st.navigation(pages.visible(actor, state.has_users(), state.store_is_empty())).run()
+    st.navigation(menu).run()
 else:  # `streamlit run dashboard.py` imports this file to find the app, then runs the script
     app = st.App(__file__, routes=server.routes(), middleware=server.middleware())

@@ -68,6 +68,7 @@ class Actor:
     name: str
     role: Role
     agency: str | None = None
+    language: str | None = None  # the account's own language; None: the office's (LANGUAGE)
 
     def may(self, permission: Permission) -> bool:
         """Whether the role grants this permission."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -94,9 +95,12 @@ def test_a_row_of_the_rankings_opens_the_agency_profile(page: Page, demo_server:
     # Canvas grid: the first column is the row selector; rows are 35 px under a 35 px header.
     page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 * 2 + 17)
     # The selection reruns the rankings, which switch to the profile page: a second run.
-    expect(page).to_have_url(re.compile(r"/agency\?agency=[A-Z0-9]+$"), timeout=RUN_TIMEOUT_MS)
+    # The profile opens on the period the rankings showed, and says so in its address.
+    expect(page).to_have_url(
+        re.compile(r"/agency\?agency=[A-Z0-9]+&period=\d{4}-\d{2}$"), timeout=RUN_TIMEOUT_MS
+    )
     wait_for_app(page)
-    code = page.url.split("agency=")[1]
+    code = parse_qs(urlsplit(page.url).query)["agency"][0]
     names = pd.read_csv(ROOT / "data" / "demo" / "agencies.csv").set_index("code")["name"]
     expect(page.get_by_role("heading", level=1)).to_have_text(names[code])
     expect(page.get_by_text("Submission history")).to_be_visible()

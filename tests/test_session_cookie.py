@@ -96,6 +96,10 @@ def test_signing_out_ends_the_session_and_clears_the_cookie(
         assert datetime.now(UTC) < deadline, "the cookie was never cleared after signing out"
         page.wait_for_timeout(100)
     assert not _alive(demo_server, token)
+    # The server cleared the cookie and brings the browser back: the sign-in form is drawn
+    # only after that reload, so nothing typed into it is thrown away.
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    wait_for_app(page)
     goto(page, demo_server)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 

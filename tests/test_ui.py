@@ -87,6 +87,15 @@ def signed_in(at: AppTest, url: str, username: str) -> AppTest:
     return at
 
 
+def exchanged(at: AppTest) -> AppTest:
+    """After a sign-in: the run draws nothing but "Signing in…" while the browser exchanges the
+    new session for its cookie, then the reload (here: the next run) draws the page."""
+    assert not at.exception, at.exception
+    assert [c.value for c in at.caption] == ["Signing in…"]
+    assert not at.title and not at.sidebar.caption and not at.text_input and not at.button
+    return at.run()
+
+
 def page(name: str, url: str, monkeypatch: pytest.MonkeyPatch, username: str = "cora") -> AppTest:
     """An AppTest of one page's render function on the given database, signed in."""
     monkeypatch.chdir(ROOT)
@@ -340,7 +349,7 @@ def test_signing_in_through_the_dashboard(demo_url: str, monkeypatch: pytest.Mon
     assert "Sign-in failed" in at.error[0].value
     at.text_input(key="sign_in_user").input("cora")
     at.text_input(key="sign_in_password").input(PASSWORD)
-    at.button[0].click().run()
+    exchanged(at.button[0].click().run())
     assert not at.exception
     assert at.title[0].value == "Overview"
     assert "cora" in at.sidebar.caption[0].value
@@ -362,7 +371,7 @@ def test_a_new_database_asks_for_the_first_administrator(
     assert "at least 12 visible characters" in at.error[0].value
     at.text_input(key="admin_password").input(PASSWORD)
     at.text_input(key="admin_again").input(PASSWORD)
-    at.button[0].click().run()
+    exchanged(at.button[0].click().run())
     assert not at.exception
     assert at.title[0].value == "Welcome"
 
@@ -481,6 +490,7 @@ def test_an_administrator_writes_new_weights_keeping_comments_and_a_backup(
     monkeypatch.setenv("INDICATORS_FILE", str(target))
     at = page("weights", demo_copy, monkeypatch, username="ada").run()
     at.number_input(key="w_dim_information_sharing").set_value(40.0).run()
+    at.checkbox(key="write_weights_sure").check().run()  # writing needs the tier changes confirmed
     at.button(key="write_weights").click().run()
     assert not at.exception, at.exception
     assert any("Written; the framework in force now has fingerprint" in s.value for s in at.success)

@@ -119,6 +119,7 @@ class Evaluator:
                 "agency_name_zh": cube.agencies["name_zh"],
                 "tier_by_score": tiers_named(outcome.by_score),
                 "tier_reasons": ["; ".join(r) for r in outcome.reasons],
+                "tier_reason": list(outcome.why),
             }
         )
         table = pd.concat([head, numbers, tail], axis=1)

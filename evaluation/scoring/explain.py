@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.display import score as score_text
 from evaluation.framework import Framework
 from evaluation.scoring.indicators import MISSING, NO_ACTIVITY, OK, STATUS_NAMES
 from evaluation.scoring.scores import Scores
@@ -159,7 +160,8 @@ def _summary(
             "Not scored for this period: no indicator that applies to this agency has a "
             "value or counts as missing."
         )
-    text = f"Score {score:.1f} of {fw.scale:g}, tier {tier}."
+    # Cut, not rounded: 59.96 must not read 60.0 beside tier C.
+    text = f"Score {score_text(score)} of {fw.scale:g}, tier {tier}."
     if reasons:
         text += " " + " ".join(r[0].upper() + r[1:] + "." for r in reasons)
     if next_tier is not None and points is not None:

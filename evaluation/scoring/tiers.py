@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evaluation.display import score as score_text
 from evaluation.framework import Framework, RedLine
 from evaluation.scoring.ranking import TIE_TOLERANCE
 
@@ -15,12 +16,15 @@ NO_TIER = -1
 
 @dataclass(frozen=True)
 class TierOutcome:
-    """Tier positions (0 = best, -1 = not scored) and why each agency ended where it did."""
+    """Tier positions (0 = best, -1 = not scored) and why each agency ended where it did:
+    `reasons` only where a rule moved it from its score's tier, `why` for every agency in one
+    line (its score against the threshold, then each rule that moved it)."""
 
     by_score: np.ndarray
     final: np.ndarray
     reasons: tuple[tuple[str, ...], ...]
     flags: tuple[tuple[str, ...], ...]
+    why: tuple[str, ...] = ()
 
 
 def tier_by_score(framework: Framework, scores: np.ndarray) -> np.ndarray:
@@ -28,6 +32,18 @@ def tier_by_score(framework: Framework, scores: np.ndarray) -> np.ndarray:
     floors = np.array([t.min_score for t in framework.tiers])
     position = (floors[np.newaxis, :] > scores[:, np.newaxis] + TIE_TOLERANCE).sum(axis=1)
     return np.where(np.isnan(scores), NO_TIER, position)
+
+
+def score_reason(framework: Framework, score: float, position: int) -> str:
+    """Why a score has its tier by score: `score 72.4 ≥ 70 → B`, `score 41.3 < 60 → D`."""
+    tiers = framework.tiers
+    if position == NO_TIER:
+        return "not scored → no tier"
+    tier = tiers[position]
+    if position == len(tiers) - 1 and position > 0:
+        return f"score {score_text(score)} < {tiers[position - 1].min_score:g} → {tier.id}"
+    # A score reaching the floor only within the tie tolerance reads as the floor itself.
+    return f"score {score_text(max(score, tier.min_score))} ≥ {tier.min_score:g} → {tier.id}"
 
 
 def assign_tiers(
@@ -44,6 +60,7 @@ def assign_tiers(
     scored = final != NO_TIER
     reasons: list[list[str]] = [[] for _ in range(n)]
     flags: list[list[str]] = [[] for _ in range(n)]
+    why = [[score_reason(framework, float(scores[i]), int(by_score[i]))] for i in range(n)]
     ids = [t.id for t in tiers]
 
     for rule, fired in triggers:
@@ -55,6 +72,7 @@ def assign_tiers(
                     f"capped at {rule.cap} from {ids[final[i]]}: {rule.reason} ({rule.describe()})"
                 )
                 flags[i].append(f"capped:{rule.cap}")
+                why[i].append(f"capped at {rule.cap} by red line {rule.describe()}")
                 final[i] = cap
 
     scope_groups = groups if framework.quota_scope == "type" else np.zeros(n, dtype=int)
@@ -79,10 +97,15 @@ def assign_tiers(
                     f"{members.size} reached it and this score is below the cut-off"
                 )
                 flags[i].append(f"quota:{tier.id}->{ids[position + 1]}")
+                why[i].append(
+                    f"demoted to {ids[position + 1]} by the quota of tier {tier.id} "
+                    f"(at most {tier.max_share:.0%} of {in_scope.sum()} {scope})"
+                )
                 final[i] = position + 1
     return TierOutcome(
         by_score=by_score,
         final=final,
         reasons=tuple(tuple(r) for r in reasons),
         flags=tuple(tuple(f) for f in flags),
+        why=tuple("; ".join(w) for w in why),
     )

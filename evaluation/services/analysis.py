@@ -3,17 +3,43 @@ uncertainty and sensitivity of the ranking (coordinators and administrators)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from evaluation.analysis import sensitivity, uncertainty
+from evaluation.analysis import sensitivity, uncertainty, whatif
 from evaluation.analysis.batch import model_of
 from evaluation.analysis.suggest import suggest_weights
+from evaluation.errors import InputError
 from evaluation.framework import Framework
 from evaluation.framework.weights import reweighted
 from evaluation.permissions import Actor, Permission, require
 from evaluation.scoring.result import Evaluation
 
 SUGGESTION_METHODS = ("entropy", "critic")
+SOBOL_COLUMNS = ("first_order", "first_low", "first_high", "total_order", "total_low", "total_high")
+
+
+@dataclass(frozen=True)
+class TierChanges:
+    """Who would change tier in a period if a framework replaced the one in force."""
+
+    period: str
+    agencies: int  # agencies evaluated in the period
+    moved: pd.DataFrame  # agency_code, agency_name, tier_now, tier_new
+
+    @property
+    def count(self) -> int:
+        """How many agencies change tier."""
+        return len(self.moved)
+
+
+@dataclass(frozen=True)
+class ShownIndices:
+    """Sobol indices as shown: negative estimates (sampling noise) clipped to 0."""
+
+    table: pd.DataFrame
+    clipped: int  # how many values were below 0
 
 
 def reweight(
@@ -61,3 +87,24 @@ def sensitivity_analysis(
         sensitivity.sobol(model, samples, noise, seed, bootstrap),
         sensitivity.leave_one_out(model),
     )
+
+
+def tier_changes(actor: Actor, before: Evaluation, after: Evaluation) -> TierChanges:
+    """The agencies whose tier in one period differs between two frameworks' evaluations."""
+    require(actor, Permission.ANALYSE_WEIGHTS, "compare tiers under other weights")
+    if before.period.label != after.period.label:
+        raise InputError(
+            f"tier changes: the periods differ: {before.period.label} and {after.period.label}"
+        )
+    table = whatif.compare(before, after)
+    moved = table[table["tier_changed"]][["agency_code", "agency_name", "tier_now", "tier_new"]]
+    return TierChanges(before.period.label, len(table), moved.reset_index(drop=True))
+
+
+def shown_indices(indices: pd.DataFrame) -> ShownIndices:
+    """Sobol indices with every negative estimate clipped to 0: an index is a share of variance,
+    so below 0 is sampling noise of a small index, not a meaning."""
+    columns = [c for c in SOBOL_COLUMNS if c in indices.columns]
+    values = indices[columns]
+    clipped = int((values < 0).sum().sum())
+    return ShownIndices(indices.assign(**values.clip(lower=0.0)), clipped)

@@ -169,12 +169,20 @@ def overview(
     )
 
 
-def league_table(actor: Actor, evaluation: Evaluation, types: list[str] | None) -> pd.DataFrame:
-    """The ranked table with one column per dimension, optionally of some agency types only."""
+def league_table(
+    actor: Actor,
+    evaluation: Evaluation,
+    types: list[str] | None,
+    tiers: list[str] | None = None,
+) -> pd.DataFrame:
+    """The ranked table with one column per dimension and every agency's tier reason,
+    optionally of some agency types and some tiers only."""
     require(actor, Permission.SEE_DRAFTS, "see the draft league table")
     table = evaluation.table
     if types:
         table = table[table["agency_type"].isin(types)]
+    if tiers:
+        table = table[table["tier"].isin(tiers)]
     dims = [f"dim.{d.id}" for d in evaluation.framework.dimensions]
     columns = [
         "rank",
@@ -186,8 +194,8 @@ def league_table(actor: Actor, evaluation: Evaluation, types: list[str] | None) 
         "agency_type",
         "score",
         "tier",
+        "tier_reason",
         *dims,
-        "tier_reasons",
         "flags",
     ]
     return table.sort_values(["rank", "agency_name"])[columns].reset_index(drop=True)

@@ -1,24 +1,52 @@
 """One agency's profile for a period: its explanation, dimension and indicator scores against
 its peers, its timeline, flags and uploads. Agency users see their own agency only, and a peer
-median only where enough peers keep it anonymous."""
+median only where enough peers keep it anonymous.
+
+A rank or a tier depends on every other agency's figures, so whoever may not see drafts
+(Permission.SEE_DRAFTS) sees them only as the latest publication of the period gave them; its
+own draft score and indicator values stay visible, as a draft that may change."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal
 
 import pandas as pd
 
 from evaluation.analysis.timeliness import ON_TIME, submission_matrix
+from evaluation.display import score as score_text
 from evaluation.errors import InputError
 from evaluation.permissions import Actor, Permission, require_for
 from evaluation.scoring.explain import Explanation
 from evaluation.scoring.result import Evaluation
 from evaluation.services.store import Dataset
+from evaluation.storage import publications as publication_store
+from evaluation.storage.db import Engine
 
 # An agency user sees a median of its peers only when at least this many other agencies of its
 # type have a value, so that no median can be traced back to one known agency's score.
 PEER_GROUP_MINIMUM = 5
+# Flags that state a draft tier (a red-line cap, a quota): shown only with draft tiers.
+TIER_FLAGS = ("capped:", "quota:")
+
+Source = Literal["draft", "published", "unpublished"]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Rank and tier as the actor may see them, and where they come from: today's draft, the
+    period's latest publication, or nothing yet (`unpublished`)."""
+
+    source: Source
+    rank: int | None
+    tier: str | None
+    score: float | None  # the score that rank and tier came with
+    reason: str  # why the tier, in one line ("" when none is known)
+    publication_id: int | None = None
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -29,9 +57,16 @@ class Profile:
     dimensions: pd.DataFrame  # dimension, label, label_zh, score, type_median
     indicators: pd.DataFrame  # indicator, dimension, status, value, score, weight, contribution,
     # peer_median
-    timeline: pd.DataFrame  # period, score, rank, tier
+    timeline: pd.DataFrame  # period, score, rank, tier (rank and tier as `standing` says)
     flags: list[str]
     submissions: pd.DataFrame
+    standing: Standing
+    agency_count: int  # agencies in the evaluation: ranks run from 1 to this
+
+    @property
+    def draft_only(self) -> bool:
+        """True when score and indicators are a draft while rank and tier are not."""
+        return self.standing.source != "draft"
 
 
 def agency_profile(
@@ -41,8 +76,13 @@ def agency_profile(
     history_frame: pd.DataFrame,
     code: str,
     now: datetime,
+    engine: Engine | None = None,
 ) -> Profile:
-    """Everything the profile page shows of one agency for one period."""
+    """Everything the profile page shows of one agency for one period.
+
+    Rank and tier are the draft's for actors who may see drafts; for the others they come from
+    the publications in `engine` (none without it), and the explanation keeps no draft tier.
+    """
     require_for(actor, Permission.SEE_AGENCY, code, f"see the profile of agency {code}")
     if code not in set(evaluation.table["agency_code"]):
         raise InputError(f'no agency with code "{code}"')
@@ -88,18 +128,119 @@ def agency_profile(
         ]
     )
     row = table[table["agency_code"] == code].iloc[0]
-    flags = [f for f in str(row["flags"]).split("; ") if f]
+    drafts = actor.may(Permission.SEE_DRAFTS)
+    flags = [
+        f for f in str(row["flags"]).split("; ") if f and (drafts or not f.startswith(TIER_FLAGS))
+    ]
     subs = dataset.submissions[dataset.submissions["agency_code"] == code]
     late = submission_matrix(
         subs, [code], list(evaluation.period.months), framework.submission_deadline_day, now
     )
     flags += [f"{r.status}: {r.period}" for r in late.itertuples() if r.status != ON_TIME]
     mine = history_frame[history_frame["agency_code"] == code] if len(history_frame) else None
+    timeline = pd.DataFrame() if mine is None else mine.reset_index(drop=True)
+    if drafts:
+        standing = Standing(
+            "draft", explanation.rank, explanation.tier, explanation.score, str(row["tier_reason"])
+        )
+    else:
+        latest = _latest_publications(engine)
+        standing = _published_standing(latest, evaluation.period.label, code)
+        explanation = _without_draft_tier(explanation, framework.scale, standing)
+        timeline = _published_timeline(timeline, latest, code)
     return Profile(
         explanation=explanation,
         dimensions=dimensions,
         indicators=indicators,
-        timeline=pd.DataFrame() if mine is None else mine.reset_index(drop=True),
+        timeline=timeline,
         flags=flags,
         submissions=subs.sort_values("id", ascending=False).reset_index(drop=True),
+        standing=standing,
+        agency_count=len(table),
+    )
+
+
+def _latest_publications(engine: Engine | None) -> pd.DataFrame:
+    """The latest publication of each period (id, period, published_at, results)."""
+    if engine is None:
+        return pd.DataFrame(columns=["id", "period", "published_at", "results"])
+    rows = publication_store.published(engine)  # newest first
+    return rows.drop_duplicates("period", keep="first").set_index("period", drop=False)
+
+
+def _published_row(latest: pd.DataFrame, period: str, code: str) -> dict[str, object] | None:
+    """The agency's row of the period's latest publication, None if there is none."""
+    if period not in latest.index:
+        return None
+    results = json.loads(str(latest.loc[period, "results"]))
+    return next((r for r in results if r.get("agency_code") == code), {})
+
+
+def _number(value: object) -> float | None:
+    """A stored number, None when missing (JSON null or NaN)."""
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+
+
+def _whole(value: object) -> int | None:
+    """A stored rank as an int, None when missing."""
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def _published_standing(latest: pd.DataFrame, period: str, code: str) -> Standing:
+    """Rank and tier as the period's latest publication gave them."""
+    row = _published_row(latest, period, code)
+    if row is None:
+        return Standing("unpublished", None, None, None, "")
+    publication = latest.loc[period].to_dict()
+    return Standing(
+        "published",
+        _whole(row.get("rank")),
+        None if row.get("tier") is None else str(row["tier"]),
+        _number(row.get("score")),
+        str(row.get("tier_reasons") or ""),
+        int(publication["id"]),
+        pd.Timestamp(str(publication["published_at"])).to_pydatetime(),
+    )
+
+
+def _without_draft_tier(why: Explanation, scale: float, standing: Standing) -> Explanation:
+    """The explanation with no draft rank or tier, its summary saying the score is a draft."""
+    period = why.period
+    if why.score is None:
+        text = why.summary
+    else:
+        text = (
+            f"Draft score {score_text(why.score)} of {scale:g}, from today's figures: it may "
+            f"change until {period} is published."
+        )
+    if standing.source == "published":
+        text += f" Rank and tier are those of publication #{standing.publication_id}."
+    else:
+        text += f" Rank and tier are shown once {period} is published."
+    if why.opportunities and why.score is not None:
+        best = why.opportunities[0]
+        gain = score_text(best.gain)
+        text += f" The biggest gain: {best.label} at full marks would add {gain} points."
+    return replace(
+        why,
+        rank=None,
+        tier=None,
+        tier_by_score=None,
+        tier_reasons=(),
+        next_tier=None,
+        points_to_next_tier=None,
+        summary=text,
+    )
+
+
+def _published_timeline(timeline: pd.DataFrame, latest: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The draft timeline with rank and tier of each month from its latest publication only."""
+    if timeline.empty:
+        return timeline
+    rows = [_published_row(latest, str(p), code) or {} for p in timeline["period"]]
+    return timeline.assign(
+        rank=pd.array([_whole(r.get("rank")) for r in rows], dtype="Int64"),
+        rank_in_type=pd.array([_whole(r.get("rank_in_type")) for r in rows], dtype="Int64"),
+        tier=pd.Series([r.get("tier") for r in rows], dtype=object, index=timeline.index),
     )

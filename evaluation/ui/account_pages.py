@@ -31,7 +31,11 @@ def _post(path: str, code: str = "") -> None:
 def sign_in_page() -> None:
     """Username and password; the same message for every failure."""
     if st.session_state.pop(state.CLOSE_KEY, None) and state.session_cookie():
-        _post(server.CLOSE_PATH)  # the session it named has ended: clear the cookie
+        # The session the cookie named has ended: the browser clears it and reloads this
+        # address, so no form is drawn that the reload would throw away half filled in.
+        st.caption("Signing out…")
+        _post(server.CLOSE_PATH)
+        return
     st.title("Sign in")
     if state.sso_configured():
         st.button("Sign in with single sign-on", on_click=st.login, icon=":material/key:")
@@ -84,11 +88,23 @@ def first_admin_page() -> None:
     st.rerun()
 
 
+def exchanging() -> bool:
+    """Whether a new session's token waits to be exchanged for the cookie."""
+    return st.session_state.get(state.EXCHANGE_KEY) is not None
+
+
+def exchange_page() -> None:
+    """Right after signing in: the browser exchanges the new session for its cookie and reloads
+    this address, which then draws the page; drawing it now would only be thrown away (with
+    anything typed or clicked meanwhile)."""
+    st.caption("Signing in…")
+    if code := st.session_state.pop(state.EXCHANGE_KEY, None):
+        _post(server.OPEN_PATH, code)
+
+
 def sidebar(actor: Actor) -> None:
     """Who is signed in, and the sign-out button."""
     token = st.session_state.get(state.TOKEN_KEY, "")
-    if code := st.session_state.pop(state.EXCHANGE_KEY, None):
-        _post(server.OPEN_PATH, code)
     where = f", {actor.agency}" if actor.agency else ""
     st.sidebar.caption(f"Signed in as **{actor.name}** ({actor.role}{where})")
     if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):

@@ -8,15 +8,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from evaluation.errors import InputError
 from evaluation.framework import Framework
-from evaluation.periods import PeriodKind
+from evaluation.periods import PeriodKind, parse_period
 from evaluation.scoring.result import Evaluation
 from evaluation.services import demo, pages
 from evaluation.ui import state
+from evaluation.ui.colours import text_colour
 from evaluation.ui.state import Context
 
 KINDS: dict[str, PeriodKind] = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 NO_TIER_COLOUR = "#9e9e9e"
+PERIOD_PARAM = "period"  # ?period=2026-09, 2026-Q3 or 2026
+KIND_KEY = state.keep("period_kind")
+LABEL_OF: dict[PeriodKind, str] = {kind: label for label, kind in KINDS.items()}
 
 
 DEMO_PASSWORDS = "demo_passwords"  # shown once, right after the demo is loaded
@@ -44,16 +49,98 @@ def banners(ctx: Context) -> None:
 
 
 def period_picker(ctx: Context, kinds: tuple[str, ...] = tuple(KINDS)) -> str | None:
-    """Month, quarter or year to look at (sidebar); the newest by default."""
+    """Month, quarter or year to look at (sidebar), the newest at first; kept for the session
+    across pages and written to the address as ?period=2026-Q3, from which a link opens it."""
     if not ctx.data.months:
         return None
+    offered = tuple(k for k in KINDS if k in kinds) or tuple(KINDS)
+    choices = {label: pages.period_choices(ctx.data, KINDS[label]) for label in offered}
+    _follow_address(choices)
+    _settle(choices)
     kind = st.sidebar.segmented_control(
-        "Period", [k for k in KINDS if k in kinds], default=kinds[0], key="period_kind"
+        "Period",
+        offered,
+        required=True,
+        key=KIND_KEY,
+        on_change=_kind_changed,
+        args=(choices,),
     )
-    choices = pages.period_choices(ctx.data, KINDS[kind or kinds[0]])
-    return st.sidebar.selectbox(
-        "Which", choices, key=f"period_{kind}", label_visibility="collapsed"
+    key = _period_key(kind or offered[0])
+    period = st.sidebar.selectbox(
+        "Which",
+        choices[kind or offered[0]],
+        key=key,
+        label_visibility="collapsed",
+        on_change=_period_changed,
+        args=(key,),
     )
+    if period is not None and st.query_params.get(PERIOD_PARAM) != period:
+        st.query_params[PERIOD_PARAM] = period
+    return period
+
+
+def _period_key(label: str) -> str:
+    """The widget key of the period chosen for one kind (each kind keeps its own)."""
+    return state.keep(f"period_{label}")
+
+
+def _follow_address(choices: dict[str, list[str]]) -> None:
+    """Choose the address's period when it differs from the picker's (a link, or a page the
+    app switched to): the picker writes the address whenever it changes, so only an outside
+    value differs. Warn and show the newest when the address names no period shown here."""
+    wanted = st.query_params.get(PERIOD_PARAM)
+    kind = st.session_state.get(KIND_KEY)
+    if wanted is None or (kind in choices and st.session_state.get(_period_key(kind)) == wanted):
+        return
+    first = next(iter(choices))
+    try:
+        period = parse_period(wanted)
+    except InputError:
+        newest = choices[first][0]
+        st.warning(
+            f'"{wanted}" in the address is not a period (a month 2026-09, a quarter 2026-Q3 or '
+            f"a year 2026); showing the newest, {newest}."
+        )
+        _choose(first, newest)
+        return
+    label = LABEL_OF[period.kind]
+    if label in choices and period.label in choices[label]:
+        _choose(label, period.label)
+        return
+    shown = label if label in choices else first
+    st.warning(f"There are no figures for {period.label}; showing the newest, {choices[shown][0]}.")
+    _choose(shown, choices[shown][0])
+
+
+def _choose(label: str, period: str) -> None:
+    """Set the picker to a kind and period before its widgets are drawn."""
+    st.session_state[KIND_KEY] = label
+    st.session_state[_period_key(label)] = period
+
+
+def _settle(choices: dict[str, list[str]]) -> None:
+    """The newest where nothing is chosen yet, or the choice is no longer offered, so that
+    the widgets are drawn without a default that would compete with the kept state."""
+    if st.session_state.get(KIND_KEY) not in choices:
+        st.session_state[KIND_KEY] = next(iter(choices))
+    key = _period_key(st.session_state[KIND_KEY])
+    if st.session_state.get(key) not in choices[st.session_state[KIND_KEY]]:
+        st.session_state[key] = choices[st.session_state[KIND_KEY]][0]
+
+
+def _kind_changed(choices: dict[str, list[str]]) -> None:
+    """Another kind was chosen: address the period that kind shows."""
+    label = st.session_state.get(KIND_KEY)
+    if label not in choices:
+        return
+    kept = st.session_state.get(_period_key(label))
+    st.query_params[PERIOD_PARAM] = kept if kept in choices[label] else choices[label][0]
+
+
+def _period_changed(key: str) -> None:
+    """Another period was chosen: write it to the address before the page runs."""
+    if (period := st.session_state.get(key)) is not None:
+        st.query_params[PERIOD_PARAM] = period
 
 
 def nothing_stored() -> None:
@@ -72,7 +159,10 @@ def tier_style(framework: Framework):  # type: ignore[no-untyped-def]
 
     def paint(value: object) -> str:
         colour = colours.get(str(value))
-        return f"background-color: {colour}; color: white; font-weight: 600" if colour else ""
+        if not colour:
+            return ""
+        text = text_colour(colour)
+        return f"background-color: {colour}; color: {text}; font-weight: 600"
 
     return paint
 

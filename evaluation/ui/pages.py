@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -99,18 +100,80 @@ def allowed_paths(actor: Actor) -> list[str]:
     return [page.url_path for page in allowed_pages(actor)]
 
 
+HOME = "home"  # the root's page: it opens the actor's first page
+ICON = Path(__file__).parent / "static" / "shield.svg"  # served by this server, not a CDN
+
+
+def _page(spec: PageSpec) -> st.Page:
+    """The menu entry of a page; its url path is the same for every role."""
+    return st.Page(spec.render, title=spec.title, url_path=spec.url_path, icon=spec.icon)
+
+
+def _home(first: PageSpec) -> st.Page:
+    """The root address, hidden from the menu: it switches to the actor's first page and keeps
+    the address's query parameters (/?period=2026-Q3 opens that page on 2026 Q3)."""
+    target = _page(first)
+
+    def home() -> None:
+        st.switch_page(target, query_params=st.query_params.to_dict())
+
+    return st.Page(home, title=first.title, url_path=HOME, default=True, visibility="hidden")
+
+
+def _closed(spec: PageSpec, reason: str, instead: st.Page) -> st.Page:
+    """A page this actor may not open now, at its usual address: the reason and a link to a
+    page they may open, never another page's content."""
+
+    def closed() -> None:
+        st.title(spec.title)
+        st.error(reason)
+        st.page_link(instead, label=f"Go to {instead.title}", icon=instead.icon)
+
+    return st.Page(
+        closed, title=spec.title, url_path=spec.url_path, icon=spec.icon, visibility="hidden"
+    )
+
+
+def _signing_in(spec: PageSpec) -> st.Page:
+    """Signed out, every page's address shows the sign-in form; once signed in, the same
+    address shows the page (a link someone sent survives signing in)."""
+    return st.Page(
+        account_pages.sign_in_page, title="Sign in", url_path=spec.url_path, visibility="hidden"
+    )
+
+
+def _exchanging() -> list[st.Page]:
+    """Every address, while a new session is exchanged for its cookie, waits for the reload
+    that follows (at the same address, which then shows its page)."""
+    wait = account_pages.exchange_page
+    return [
+        st.Page(wait, title="Signing in", url_path=HOME, default=True),
+        st.Page(wait, title="Welcome", url_path="welcome", visibility="hidden"),
+        *(st.Page(wait, title=s.title, url_path=s.url_path, visibility="hidden") for s in PAGES),
+    ]
+
+
 def visible(actor: Actor | None, has_users: bool, empty: bool) -> list[st.Page]:
     """The pages this actor may open: set-up and sign-in first, then, while no agency is
-    registered, the welcome page for those who can set the data up."""
+    registered, the welcome page for those who can set the data up. Every page keeps its
+    url path whoever looks; the root opens the actor's first page; the pages an actor may not
+    open say so at their address."""
     if not has_users:
         return [st.Page(account_pages.first_admin_page, title="Set up", default=True)]
     if actor is None:
-        return [st.Page(account_pages.sign_in_page, title="Sign in", default=True)]
+        sign_in = st.Page(account_pages.sign_in_page, title="Sign in", default=True)
+        return [sign_in, *(_signing_in(spec) for spec in PAGES)]
+    if account_pages.exchanging():
+        return _exchanging()
     if empty and any(actor.may(p) for p in welcome_page.PERMISSIONS):
-        return [st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)]
-    return [
-        st.Page(
-            page.render, title=page.title, url_path=page.url_path, icon=page.icon, default=k == 0
-        )
-        for k, page in enumerate(allowed_pages(actor))
+        welcome = st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)
+        reason = "Nothing is stored yet: load the demo or register the agencies first."
+        return [welcome, *(_closed(spec, reason, welcome) for spec in PAGES)]
+    menu = allowed_pages(actor)  # every role opens at least one page
+    role = f"{actor.role} accounts"
+    closed = [
+        _closed(spec, f"The {spec.title} page is not open to {role}.", _page(menu[0]))
+        for spec in PAGES
+        if not actor.may(spec.permission)
     ]
+    return [_home(menu[0]), *(_page(spec) for spec in menu), *closed]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -9,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from evaluation import display
 from evaluation.errors import EvaluationError
 from evaluation.framework import Framework
 from evaluation.permissions import Actor, Permission
@@ -37,8 +39,15 @@ def _radar(framework: Framework, profile: agency_profiles.Profile) -> go.Figure:
     return figure
 
 
+def rank_ticks(agencies: int) -> list[int]:
+    """Whole-number rank ticks from 1 to `agencies`: every rank when few, else 1, 5, 10, …"""
+    if agencies <= 12:
+        return list(range(1, agencies + 1))
+    return sorted({1, agencies, *range(5, agencies + 1, 5)})
+
+
 def _over_time(framework: Framework, profile: agency_profiles.Profile) -> go.Figure:
-    """Score (with tier bands) and rank, month by month."""
+    """Score (with tier bands) and rank, month by month; rank 1 at the top."""
     line = profile.timeline
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     upper = framework.scale
@@ -53,12 +62,34 @@ def _over_time(framework: Framework, profile: agency_profiles.Profile) -> go.Fig
             layer="below",
         )
         upper = tier.min_score
-    figure.add_scatter(x=line["period"], y=line["score"], name="score", mode="lines+markers")
+    draft = " (draft)" if profile.draft_only else ""
+    published = " (published)" if profile.draft_only else ""
     figure.add_scatter(
-        x=line["period"], y=line["rank"], name="rank", mode="lines", secondary_y=True
+        x=line["period"],
+        y=line["score"],
+        name=f"score{draft}",
+        mode="lines+markers",
+        hovertemplate="%{x}: score %{y:.1f}<extra></extra>",
     )
+    figure.add_scatter(
+        x=line["period"],
+        y=[None if pd.isna(r) else int(r) for r in line["rank"]],
+        name=f"rank{published}",
+        mode="lines+markers",
+        hovertemplate="%{x}: rank %{y:d}<extra></extra>",
+        secondary_y=True,
+    )
+    agencies = max(profile.agency_count, 1)
     figure.update_yaxes(range=[0, framework.scale], title="score", secondary_y=False)
-    figure.update_yaxes(autorange="reversed", title="rank", secondary_y=True)
+    figure.update_yaxes(
+        # Reversed (rank 1 on top), whole ranks only, from 1 to the number of agencies.
+        range=[agencies + 0.5, 0.5],
+        tickmode="array",
+        tickvals=rank_ticks(agencies),
+        title="rank",
+        showgrid=False,
+        secondary_y=True,
+    )
     figure.update_layout(height=340, margin={"t": 20, "b": 20})
     return figure
 
@@ -95,7 +126,7 @@ def render() -> None:
     history = cache.timeline(state.database_url(), ctx.version, ctx.framework)
     try:
         profile = agency_profiles.agency_profile(
-            ctx.actor, ctx.data, evaluation, history, code, datetime.now(UTC)
+            ctx.actor, ctx.data, evaluation, history, code, datetime.now(UTC), state.engine()
         )
     except EvaluationError as exc:
         st.error(str(exc))
@@ -103,18 +134,10 @@ def render() -> None:
     why = profile.explanation
     st.title(why.agency_name)
     st.caption(
-        f"{why.agency_type} · {period} · "
+        f"{display.type_label(ctx.framework, why.agency_type)} · {period} · "
         + publication.publication_state(ctx.actor, state.engine(), evaluation)
     )
-    a, b, c, d = st.columns(4)
-    a.metric("Score", "–" if why.score is None else f"{why.score:.1f}")
-    b.metric("Rank", why.rank or "–")
-    c.metric("Tier", why.tier or "–")
-    gap = why.points_to_next_tier
-    d.metric(
-        f"To tier {why.next_tier}" if why.next_tier else "Next tier",
-        "top tier" if why.next_tier is None else f"{gap:.1f} points" if gap else "–",
-    )
+    _standing(profile, period)
     st.info(why.summary)
     for flag in profile.flags + list(why.tier_reasons):
         st.warning(flag, icon=":material/flag:")
@@ -130,29 +153,85 @@ def render() -> None:
     right.subheader("Over time")
     right.plotly_chart(_over_time(ctx.framework, profile), key="timeline")
     st.subheader("Indicators")
+    if profile.draft_only:
+        st.caption("Today's draft: scores and values may change until the period is published.")
+    dimensions = {d.id: d.label for d in ctx.framework.dimensions}
     st.dataframe(
-        profile.indicators,
+        display.readable(profile.indicators, ctx.framework).style.format(
+            {
+                "dimension": lambda d: dimensions.get(str(d), str(d)),
+                "value": display.figure,
+                "score": display.score,
+                "weight": display.share,
+                "contribution": lambda v: display.figure(v, 2),
+                "peer_median": display.score,
+            }
+        ),
         hide_index=True,
-        column_config={
-            "weight": st.column_config.NumberColumn(format="percent"),
-            "score": st.column_config.NumberColumn(format="%.1f"),
-            "contribution": st.column_config.NumberColumn(format="%.2f"),
-            "peer_median": st.column_config.NumberColumn("type median score", format="%.1f"),
-        },
+        key="indicators",
+        column_config={"peer_median": "type median score", "weight": "share of the score"},
     )
     if why.opportunities:
         st.subheader("Where the most points are")
         st.dataframe(
             [
-                {"indicator": o.label, "score now": o.current_score, "points at full marks": o.gain}
+                {
+                    "indicator": o.label,
+                    "score now": display.score(o.current_score),
+                    "points at full marks": display.score(o.gain),
+                }
                 for o in why.opportunities
             ],
             hide_index=True,
+            key="opportunities",
         )
     st.subheader("Submission history")
-    st.dataframe(profile.submissions, hide_index=True, column_config={"agency_code": None})
+    st.dataframe(
+        display.readable(profile.submissions, ctx.framework),
+        hide_index=True,
+        column_config={"agency_code": None},
+    )
     if ctx.actor.may_for(Permission.UPLOAD_FIGURES, code):
         _restore(ctx.actor, profile.submissions)
+
+
+def _standing(profile: agency_profiles.Profile, period: str) -> None:
+    """Score, rank, tier and the way to the next tier, each saying whether it is a draft."""
+    why, standing = profile.explanation, profile.standing
+    a, b, c, d = st.columns(4)
+    if standing.source == "draft":
+        a.metric("Score", display.score(why.score))
+        b.metric("Rank", standing.rank or display.EMPTY)
+        c.metric("Tier", standing.tier or display.EMPTY)
+        gap = why.points_to_next_tier
+        if why.tier is None:
+            d.metric("Next tier", display.EMPTY)
+        elif why.next_tier is None:
+            d.metric("Next tier", "top tier")
+        else:
+            # Rounded up: the points still needed are never understated.
+            needed = math.ceil((gap or 0.0) * 10 - 1e-9) / 10
+            d.metric(f"To tier {why.next_tier}", f"{needed:.1f} points" if gap else "–")
+        if standing.reason:
+            st.caption(f"Tier: {standing.reason}")
+        return
+    a.metric("Score (draft)", display.score(why.score), help="Today's figures; may change.")
+    b.metric("Rank (published)", standing.rank or display.EMPTY)
+    c.metric("Tier (published)", standing.tier or display.EMPTY)
+    if standing.source == "published":
+        d.metric("Published score", display.score(standing.score))
+        when = "" if standing.published_at is None else f" of {standing.published_at:%Y-%m-%d}"
+        st.caption(
+            f"Rank and tier as publication #{standing.publication_id}{when} gave them. The "
+            "draft score is today's and may change until the period is published again."
+        )
+    else:
+        d.metric("Published score", display.EMPTY)
+        st.caption(
+            f"{period} is not published yet: a rank and a tier depend on every agency's "
+            "figures and are shown once the joint office publishes them. The draft score is "
+            "today's and may change."
+        )
 
 
 def _restore(actor: Actor, submissions: pd.DataFrame) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from evaluation import display
 from evaluation.errors import EvaluationError
+from evaluation.scoring.result import Evaluation
 from evaluation.services import pages, publication
 from evaluation.ui import components, state
 
@@ -65,14 +68,23 @@ def render() -> None:
             f"({comparison.published_at:%Y-%m-%d %H:%M} UTC), {' and '.join(changed) or 'nothing'}"
             f" changed; {len(comparison.moves)} agencies' scores, ranks or tiers differ."
         )
-        st.dataframe(comparison.moves, hide_index=True, key="moves")
+        _moves(ctx, comparison.moves, evaluation)
     st.subheader("Draft to publish")
+    draft = pages.league_table(ctx.actor, evaluation, None)[
+        ["rank", "agency_name", "agency_type", "score", "tier", "tier_reason"]
+    ]
     st.dataframe(
-        pages.league_table(ctx.actor, evaluation, None)[
-            ["rank", "agency_name", "agency_type", "score", "tier", "tier_reasons"]
-        ].style.map(components.tier_style(ctx.framework), subset=["tier"]),
+        draft.style.map(components.tier_style(ctx.framework), subset=["tier"]).format(
+            {"score": display.score, "agency_type": lambda t: display.type_label(ctx.framework, t)},
+            na_rep=display.EMPTY,
+        ),
         hide_index=True,
         key="draft",
+        column_config={
+            "agency_name": "agency",
+            "agency_type": "type",
+            "tier_reason": st.column_config.TextColumn("why this tier", width="large"),
+        },
     )
     sure = st.checkbox(f"I have checked the {period} results; publish them as they are.", key=SURE)
     # Publishing now would repeat this publication: nothing to do until something changes.
@@ -88,6 +100,44 @@ def render() -> None:
     )
     _show_outcome()
     st.subheader("Published")
+    listed = publication.publications(ctx.actor, state.engine())
     st.dataframe(
-        publication.publications(ctx.actor, state.engine()), hide_index=True, key="published"
+        listed.assign(fingerprint=listed["fingerprint"].str[:12]),
+        hide_index=True,
+        key="published",
+        column_config={
+            "id": st.column_config.NumberColumn("publication", format="#%d"),
+            "fingerprint": "framework",
+            "published_by": "published by",
+            "published_at": st.column_config.DatetimeColumn(
+                "published at (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+        },
+    )
+
+
+def _moves(ctx: state.Context, moves: pd.DataFrame, evaluation: Evaluation) -> None:
+    """The agencies whose score, rank or tier differ from the publication, by name."""
+    names = evaluation.table.set_index("agency_code")["agency_name"]
+    # An agency no longer evaluated keeps its code, so that no row is left without a name.
+    shown = moves.assign(agency_name=moves["agency_code"].map(names).fillna(moves["agency_code"]))
+    columns = ["agency_name", "score_published", "score_now", "rank_published", "rank_now"]
+    columns += ["tier_published", "tier_now"]
+    ranks = {c: lambda r: display.figure(r, 0) for c in ("rank_published", "rank_now")}
+    st.dataframe(
+        display.readable(shown[columns], ctx.framework).style.format(
+            {"score_published": display.score, "score_now": display.score, **ranks},
+            na_rep=display.EMPTY,
+        ),
+        hide_index=True,
+        key="moves",
+        column_config={
+            "agency_name": "agency",
+            "score_published": "published score",
+            "score_now": "score now",
+            "rank_published": "published rank",
+            "rank_now": "rank now",
+            "tier_published": "published tier",
+            "tier_now": "tier now",
+        },
     )

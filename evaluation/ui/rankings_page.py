@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
+from evaluation import display
 from evaluation.permissions import Permission
 from evaluation.services import pages, publication
 from evaluation.ui import components, links, state
@@ -20,22 +23,34 @@ def render() -> None:
         return
     evaluation = view.evaluation
     st.caption(f"{period} · {publication.publication_state(ctx.actor, state.engine(), evaluation)}")
+    framework = ctx.framework
     types = st.multiselect(
-        "Agency types", ctx.framework.type_ids(), placeholder="All types", key="rank_types"
+        "Agency types",
+        framework.type_ids(),
+        format_func=lambda t: display.type_label(framework, t),
+        placeholder="All types",
+        key="rank_types",
     )
-    table = pages.league_table(ctx.actor, evaluation, types)
+    tier_labels = {t.id: f"{t.id} {t.label} {t.label_zh}".strip() for t in framework.tiers}
+    tiers = st.multiselect(
+        "Tiers",
+        list(tier_labels),
+        format_func=tier_labels.__getitem__,
+        placeholder="All tiers",
+        key="rank_tiers",
+    )
+    table = pages.league_table(ctx.actor, evaluation, types, tiers)
     table["rank_change"] = table["rank_change"].map(components.format_change)
-    scale = ctx.framework.scale
-    dims = {
-        f"dim.{d.id}": st.column_config.ProgressColumn(
-            d.label, min_value=0, max_value=scale, format="%.0f"
-        )
-        for d in ctx.framework.dimensions
-    }
+    dims = {f"dim.{d.id}": d.label for d in framework.dimensions}
     st.caption("Select a row to open the agency's profile. Click a column header to sort.")
+    # Formats, not strings: the columns keep their numbers, so sorting still works.
+    formats: dict[str, str | Callable[[object], str] | None] = dict.fromkeys(
+        display.score_formats(table), display.score
+    )
+    formats["agency_type"] = lambda t: display.type_label(framework, t)
     chosen = st.dataframe(
-        table.style.map(components.tier_style(ctx.framework), subset=["tier"]).format(
-            {"score": "{:.1f}"}, na_rep="–"
+        table.style.map(components.tier_style(framework), subset=["tier"]).format(
+            formats, na_rep=display.EMPTY
         ),
         hide_index=True,
         height=min(35 * (len(table) + 1) + 3, 740),
@@ -43,13 +58,15 @@ def render() -> None:
         selection_mode="single-row",
         key="league",
         column_config={
+            "rank": st.column_config.NumberColumn("rank", pinned=True),
             "rank_change": "change",
             "rank_in_type": "rank in type",
             "agency_code": None,
-            "agency_name": "agency",
+            # Pinned: the agency stays in view while the dimensions scroll by.
+            "agency_name": st.column_config.TextColumn("agency", pinned=True),
             "agency_name_zh": "机构",
             "agency_type": "type",
-            "tier_reasons": "tier notes",
+            "tier_reason": st.column_config.TextColumn("why this tier", width="large"),
             **dims,
         },
     )
@@ -88,8 +105,16 @@ def _published(ctx: state.Context, period: str) -> None:
     st.caption(f"{period} · published")
     st.dataframe(
         league.style.map(components.tier_style(ctx.framework), subset=["tier"]).format(
-            {"score": "{:.1f}"}, na_rep="–"
+            {
+                "score": display.score,
+                "agency_type": lambda t: display.type_label(ctx.framework, t),
+            },
+            na_rep=display.EMPTY,
         ),
         hide_index=True,
-        column_config={"agency_name": "agency", "agency_type": "type"},
+        column_config={
+            "rank": st.column_config.NumberColumn("rank", pinned=True),
+            "agency_name": st.column_config.TextColumn("agency", pinned=True),
+            "agency_type": "type",
+        },
     )

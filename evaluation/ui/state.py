@@ -161,3 +161,25 @@ def evaluation_of_framework(ctx: Context, framework: Framework, period: str) -> 
     result = cache.evaluation(database_url(), ctx.version, framework, period)
     assert result is not None
     return result
+
+
+# Streamlit forgets a widget's state in the first run that does not draw it (another page, or
+# another kind of period), and a widget drawn on two pages has a different id on each. A value
+# the script itself wrote is kept and adopted by any widget with its key, so every run starts by
+# writing back the widgets' state under keys made by keep().
+KEEP = "keep."
+
+
+def keep(key: str, default: object = None) -> str:
+    """The widget key under which a choice lasts for the session, across pages; with a
+    default, the first value, so that the widget is drawn without one of its own."""
+    kept = KEEP + key
+    if default is not None and kept not in st.session_state:
+        st.session_state[kept] = default
+    return kept
+
+
+def keep_choices() -> None:
+    """Write back every kept widget value (first thing in each run, before any widget)."""
+    for key in [k for k in st.session_state.keys() if str(k).startswith(KEEP)]:
+        st.session_state[key] = st.session_state[key]

@@ -14,7 +14,7 @@ from evaluation.errors import EvaluationError, FrameworkError
 from evaluation.framework import Framework
 from evaluation.permissions import Permission
 from evaluation.scoring.normalisers import NORMALISERS
-from evaluation.services import admin, analysis
+from evaluation.services import admin, analysis, pages
 from evaluation.settings import setting
 from evaluation.ui import cache, components, state
 
@@ -172,25 +172,12 @@ def render() -> None:
                 ctx.actor.may(Permission.MANAGE_FRAMEWORK)
                 and changed.fingerprint != ctx.framework.fingerprint
             ):
-                if right.button(
-                    "Write these weights to indicators.yaml", type="primary", key="write_weights"
-                ):
-                    try:
-                        written, backup = admin.replace_framework(
-                            ctx.actor,
-                            state.engine(),
-                            Path(setting("INDICATORS_FILE")),
-                            changed.text,
-                            datetime.now(UTC),
-                        )
-                    except EvaluationError as exc:
-                        right.error(str(exc))
-                    else:
-                        right.success(
-                            f"Written; the framework in force now has fingerprint "
-                            f"`{written.short_fingerprint}`. The previous file is kept as "
-                            f"`{backup}`."
-                        )
+                with right:
+                    _write_weights(ctx, changed)
+            # Shown whatever the weights now are: once written they are the ones in force.
+            if outcome := st.session_state.pop(WRITE_OUTCOME, None):
+                kind, message = outcome
+                (right.error if kind == "error" else right.success)(message)
     with suggestions:
         for method, table in analysis.weight_suggestions(ctx.actor, before).items():
             st.subheader(method.upper() if method == "critic" else method.capitalize())
@@ -263,9 +250,93 @@ def render() -> None:
                 "Sobol indices of each uncertain input on the mean absolute rank change against "
                 f"the nominal ranking, with 95 % bootstrap intervals; N = {base}, seed {seed_s}."
             )
-            st.dataframe(indices, hide_index=True, key="sobol")
+            shown = analysis.shown_indices(indices)
+            if shown.clipped:
+                st.caption(
+                    f"{shown.clipped} index estimate(s) came out below 0, which sampling noise "
+                    "does to indices near 0; they are shown as 0."
+                )
+            st.dataframe(
+                shown.table,
+                hide_index=True,
+                key="sobol",
+                column_config={
+                    c: st.column_config.NumberColumn(format="%.3f") for c in analysis.SOBOL_COLUMNS
+                },
+            )
             st.subheader("Leaving one indicator out")
             st.dataframe(left_out, hide_index=True, key="loo")
+
+
+WRITE_SURE = "write_weights_sure"  # the confirmation checkbox
+WRITE_CONFIRMED = "write_weights_for"  # the fingerprint of the weights it confirmed
+WRITE_OUTCOME = "write_weights_outcome"  # what the last click did, shown once
+
+
+def _write_weights(ctx: state.Context, changed: Framework) -> None:
+    """Write the weights to indicators.yaml once the tier changes they cause are confirmed."""
+    month = pages.period_choices(ctx.data, "month")[0]
+    before = state.evaluation_of(ctx, month)
+    assert before is not None
+    changes = analysis.tier_changes(
+        ctx.actor, before, state.evaluation_of_framework(ctx, changed, month)
+    )
+    if st.session_state.get(WRITE_CONFIRMED) != changed.fingerprint:
+        st.session_state[WRITE_SURE] = False  # a confirmation is for one set of weights only
+    if changes.count:
+        moved = ", ".join(
+            f"{r['agency_name']} {r['tier_now'] or '–'} → {r['tier_new'] or '–'}"
+            for r in changes.moved.to_dict("records")
+        )
+        effect = f"{changes.count} of {changes.agencies} agencies change tier in {month}: {moved}"
+    else:
+        effect = f"no agency changes tier in {month}, though scores and ranks may move"
+    st.checkbox(
+        f"These weights change every agency's scores from now on; {effect}. Write them.",
+        key=WRITE_SURE,
+        on_change=_confirm,
+        args=(changed.fingerprint,),
+    )
+    st.button(
+        "Write these weights to indicators.yaml",
+        type="primary",
+        key="write_weights",
+        disabled=not st.session_state.get(WRITE_SURE),
+        on_click=_write,
+        args=(ctx, changed),
+    )
+
+
+def _confirm(fingerprint: str) -> None:
+    """Remember which weights the ticked confirmation is for."""
+    st.session_state[WRITE_CONFIRMED] = fingerprint if st.session_state.get(WRITE_SURE) else None
+
+
+def _write(ctx: state.Context, changed: Framework) -> None:
+    """On click, before the page is drawn again: write the file, and untick the confirmation."""
+    confirmed = st.session_state.get(WRITE_SURE) and (
+        st.session_state.get(WRITE_CONFIRMED) == changed.fingerprint
+    )
+    st.session_state[WRITE_SURE] = False
+    st.session_state[WRITE_CONFIRMED] = None
+    if not confirmed:
+        return
+    try:
+        written, backup = admin.replace_framework(
+            ctx.actor,
+            state.engine(),
+            Path(setting("INDICATORS_FILE")),
+            changed.text,
+            datetime.now(UTC),
+        )
+    except EvaluationError as exc:
+        st.session_state[WRITE_OUTCOME] = ("error", str(exc))
+    else:
+        st.session_state[WRITE_OUTCOME] = (
+            "done",
+            f"Written; the framework in force now has fingerprint "
+            f"`{written.short_fingerprint}`. The previous file is kept as `{backup}`.",
+        )
 
 
 def _settings(
