@@ -1,12 +1,22 @@
-"""The error ladder: every message says what, where, what was expected and what was found."""
+"""The error ladder: every message says what, where, what was expected and what was found.
+
+Errors carry a `Message` (an id and its parameters, `N_(...)`), not a sentence: `str(error)`
+renders it in the language of whoever reads it, so the same error reads in Chinese on a
+Chinese dashboard and in English on an English command line.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evaluation.i18n import N_, N_n, Text, _
+
 
 class EvaluationError(Exception):
-    """Base of every error this product raises on purpose."""
+    """Base of every error this product raises on purpose; its one argument is a `Text`."""
+
+    def __str__(self) -> str:
+        return "\n".join(str(a) for a in self.args)
 
 
 @dataclass(frozen=True)
@@ -16,11 +26,17 @@ class Problem:
     source: str
     line: int | None
     path: str
-    message: str
+    message: Text
 
     def __str__(self) -> str:
-        where = f"{self.source} line {self.line}" if self.line else self.source
-        return f"{where}, {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        where = _("{source} line {line}", source=self.source, line=self.line)
+        if not self.line:
+            where = self.source
+        if self.path:
+            return _(
+                "{where}, {path}: {message}", where=where, path=self.path, message=self.message
+            )
+        return _("{where}: {message}", where=where, message=self.message)
 
 
 class FrameworkError(EvaluationError):
@@ -28,9 +44,20 @@ class FrameworkError(EvaluationError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the framework"
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        super().__init__(
+            N_n(
+                "{count} problem in the framework",
+                "{count} problems in the framework",
+                len(self.problems),
+            )
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        return (type(self), (self.problems,))  # cached results are pickled
+
+    def __str__(self) -> str:
+        head = _("{head}:", head=self.args[0])
+        return head + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
 
 class InputError(EvaluationError):
@@ -43,11 +70,20 @@ class UploadError(EvaluationError):
     def __init__(self, source: str, problems: list[object]) -> None:
         self.source = source
         self.problems = list(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(
-            f"{source}: {count} problem{'s' if count != 1 else ''}, nothing was stored:\n{lines}"
+            N_n(
+                "{source}: {count} problem, nothing was stored:",
+                "{source}: {count} problems, nothing was stored:",
+                len(self.problems),
+                source=source,
+            )
         )
+
+    def __reduce__(self) -> tuple[type, tuple[str, list[object]]]:
+        return (type(self), (self.source, self.problems))
+
+    def __str__(self) -> str:
+        return str(self.args[0]) + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
 
 class StorageError(EvaluationError):

@@ -7,6 +7,17 @@ import os
 SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("INDICATORS_FILE", "indicators.yaml", "path of the framework file"),
     (
+        "LANGUAGE",
+        "zh_CN",
+        "the language of the dashboard, the CLI and the files people read: zh_CN or en "
+        "(each account may choose its own)",
+    ),
+    (
+        "TIMEZONE",
+        "Asia/Shanghai",
+        "the office's time zone: times are shown in it and months and deadlines reckoned in it",
+    ),
+    (
         "DATABASE_URL",
         "sqlite:///data/evaluation.db",
         "where figures are stored: a SQLite file, or postgresql+psycopg://user@host/db",

@@ -11,6 +11,10 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests read English unless a test chooses Chinese (i18n.reading, or LANGUAGE=zh_CN for a
+# server or CLI it starts); the servers and commands they start inherit it.
+os.environ["LANGUAGE"] = "en"
+os.environ["TIMEZONE"] = "Asia/Shanghai"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
