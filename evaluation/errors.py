@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evaluation.i18n import N_, N_n, Text, _
+from evaluation.i18n import N_n, Text, _
 
 
 class EvaluationError(Exception):
