@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint chromium bench demo clean
+.PHONY: run test lint chromium bench demo messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ chromium:
 
 test: lint chromium
 	$(BIN)/python -m pytest
+
+# Extract every message from the code into the catalogs (evaluation/locale) and list what
+# still needs a translator.
+messages: $(STAMP)
+	$(BIN)/python -m evaluation.catalogs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_evaluate.py
