@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from evaluation.framework.checker import Checker, Path_, listing, shown
+from evaluation.framework.checker import WHAT, Checker, Path_, listing, shown
 from evaluation.framework.model import AgencyType, FieldDef
+from evaluation.i18n import N_
 
 
 def check_agency_types(c: Checker, value: Any) -> tuple[AgencyType, ...]:
@@ -15,7 +16,9 @@ def check_agency_types(c: Checker, value: Any) -> tuple[AgencyType, ...]:
     if value is None:
         return ()
     if not isinstance(value, Mapping) or not value:
-        c.problem(path, f"expected a mapping of type id -> labels, got {shown(value)}")
+        c.problem(
+            path, N_("expected a mapping of type id -> labels, got {found}", found=shown(value))
+        )
         return ()
     out, seen = [], set[str]()
     for key, body in value.items():
@@ -38,7 +41,10 @@ def check_fields(c: Checker, value: Any) -> tuple[FieldDef, ...]:
     if value is None:
         return ()
     if not isinstance(value, Mapping) or not value:
-        c.problem(path, f"expected a mapping of field id -> definition, got {shown(value)}")
+        c.problem(
+            path,
+            N_("expected a mapping of field id -> definition, got {found}", found=shown(value)),
+        )
         return ()
     out, seen = [], set[str]()
     for key, body in value.items():
@@ -55,16 +61,25 @@ def check_fields(c: Checker, value: Any) -> tuple[FieldDef, ...]:
                 c.text(spec.get("unit"), here + ("unit",), False),
                 spec.get("at_most") if isinstance(spec.get("at_most"), str) else None,
                 c.text(spec.get("description"), here + ("description",), False),
+                c.text(spec.get("description_zh"), here + ("description_zh",), False),
             )
         )
         if "at_most" in spec and not isinstance(spec["at_most"], str):
-            c.problem(here + ("at_most",), f"expected a field id, got {shown(spec['at_most'])}")
+            c.problem(
+                here + ("at_most",),
+                N_("expected a field id, got {found}", found=shown(spec["at_most"])),
+            )
     ids = {f.id for f in out}
     for f in out:
         if f.at_most is not None and f.at_most not in ids:
             c.problem(
                 path + (f.id, "at_most"),
-                f"unknown field {shown(f.at_most)}; valid: {listing(sorted(ids))}",
+                N_(
+                    "unknown {what} {found}; valid: {options}",
+                    what=WHAT["field"],
+                    found=shown(f.at_most),
+                    options=listing(sorted(ids)),
+                ),
             )
     check_at_most_cycles(c, out)
     return tuple(out)
@@ -83,5 +98,5 @@ def check_at_most_cycles(c: Checker, fields: list[FieldDef]) -> None:
             reported.update(chain)
             c.problem(
                 ("fields", start, "at_most"),
-                "at_most forms a cycle: " + " <= ".join(chain + [start]),
+                N_("at_most forms a cycle: {chain}", chain=" <= ".join(chain + [start])),
             )

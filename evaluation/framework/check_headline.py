@@ -8,6 +8,7 @@ from typing import Any
 
 from evaluation.framework.checker import Checker, Path_, fmt, shown
 from evaluation.framework.model import DIRECTIONS, FieldDef, HeadlineFigure
+from evaluation.i18n import N_
 
 
 def check_headline(
@@ -18,7 +19,7 @@ def check_headline(
     if value is None:
         return ()
     if not isinstance(value, list) or not value:
-        c.problem(path, f"expected a list of headline figures, got {shown(value)}")
+        c.problem(path, N_("expected a list of headline figures, got {found}", found=shown(value)))
         return ()
     field_ids = tuple(f.id for f in fields)
     out: list[HeadlineFigure] = []
@@ -36,14 +37,19 @@ def check_headline(
             better = c.choice(spec["better"], here + ("better",), DIRECTIONS, "direction")
         single, ratio = "field" in spec, "numerator" in spec or "denominator" in spec
         if single == ratio:
-            c.problem(
-                here,
-                "give either field (a total) or numerator and denominator (a ratio of totals)"
-                + (", not both" if single else ""),
-            )
+            if single:
+                message = N_(
+                    "give either field (a total) or numerator and denominator "
+                    "(a ratio of totals), not both"
+                )
+            else:
+                message = N_(
+                    "give either field (a total) or numerator and denominator (a ratio of totals)"
+                )
+            c.problem(here, message)
             continue
         if ratio and not ("numerator" in spec and "denominator" in spec):
-            c.problem(here, 'a ratio needs both "numerator" and "denominator"')
+            c.problem(here, N_('a ratio needs both "numerator" and "denominator"'))
             continue
         keys = ("field",) if single else ("numerator", "denominator")
         named = [c.choice(spec[k], here + (k,), field_ids, "field") for k in keys]
@@ -88,9 +94,16 @@ def _same_source(
         return
     first, where = sources[field_id]
     if first != source:
+        every = N_("every agency")
         c.problem(
             here + ("city_total_from",),
-            f"{field_id} takes its city total from {first or 'every agency'} in {fmt(where)}, "
-            f"here from {source or 'every agency'}; a field's city total is computed one way, "
-            "so give the same city_total_from (or none) wherever it is named",
+            N_(
+                "{field} takes its city total from {first} in {where}, here from {source}; "
+                "a field's city total is computed one way, so give the same city_total_from "
+                "(or none) wherever it is named",
+                field=field_id,
+                first=first or every,
+                where=fmt(where),
+                source=source or every,
+            ),
         )

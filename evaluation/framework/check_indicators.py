@@ -15,6 +15,7 @@ from evaluation.framework.model import (
     Indicator,
     Normalisation,
 )
+from evaluation.i18n import N_
 from evaluation.scoring.normalisers import NORMALISERS, PARAMETERS
 from evaluation.scoring.period_aggregates import PERIOD_AGGREGATES
 
@@ -27,7 +28,7 @@ def check_dimensions(
     if value is None:
         return ()
     if not isinstance(value, list) or not value:
-        c.problem(path, f"expected a list of dimensions, got {shown(value)}")
+        c.problem(path, N_("expected a list of dimensions, got {found}", found=shown(value)))
         return ()
     out: list[Dimension] = []
     dim_ids: set[str] = set()
@@ -68,7 +69,7 @@ def check_indicators(
 ) -> tuple[Indicator, ...]:
     """The indicators of one dimension."""
     if not isinstance(value, list) or not value:
-        c.problem(path, f"expected a list of indicators, got {shown(value)}")
+        c.problem(path, N_("expected a list of indicators, got {found}", found=shown(value)))
         return ()
     out: list[Indicator] = []
     weights: list[float | None] = []
@@ -106,14 +107,18 @@ def check_indicator(
     if is_ratio and "field" in spec:
         c.problem(
             here,
-            "give either numerator and denominator (a ratio) or field (a single figure), not both",
+            N_(
+                "give either numerator and denominator (a ratio) or field (a single figure), "
+                "not both"
+            ),
         )
     elif not is_ratio and "field" not in spec:
         c.problem(
-            here, 'missing "field" (a single figure) or "numerator" and "denominator" (a ratio)'
+            here,
+            N_('missing "field" (a single figure) or "numerator" and "denominator" (a ratio)'),
         )
     elif is_ratio and not ("numerator" in spec and "denominator" in spec):
-        c.problem(here, 'a ratio needs both "numerator" and "denominator"')
+        c.problem(here, N_('a ratio needs both "numerator" and "denominator"'))
     numerator, denominator = field_ref("numerator"), field_ref("denominator")
     single = field_ref("field")
     aggregate = "mean"
@@ -121,8 +126,10 @@ def check_indicator(
         if is_ratio:
             c.problem(
                 here + ("period_aggregate",),
-                "a ratio is always summed over the "
-                "period; period_aggregate applies to single-field indicators only",
+                N_(
+                    "a ratio is always summed over the period; period_aggregate applies to "
+                    "single-field indicators only"
+                ),
             )
         aggregate = (
             c.choice(
@@ -136,11 +143,14 @@ def check_indicator(
     weight_field = field_ref("weight_field")
     weighted = PERIOD_AGGREGATES[aggregate].weighted
     if weighted and "weight_field" not in spec:
-        c.problem(here, f'period_aggregate {aggregate} needs "weight_field"')
+        c.problem(
+            here, N_('period_aggregate {aggregate} needs "weight_field"', aggregate=aggregate)
+        )
     if "weight_field" in spec and not weighted:
         users = listing(a.name for a in PERIOD_AGGREGATES.values() if a.weighted)
         c.problem(
-            here + ("weight_field",), f"weight_field is used only with period_aggregate: {users}"
+            here + ("weight_field",),
+            N_("weight_field is used only with period_aggregate: {users}", users=users),
         )
     multiplier = 1.0
     if "multiplier" in spec:
@@ -151,9 +161,12 @@ def check_indicator(
     if "may_exceed_one" in spec:
         value = spec["may_exceed_one"]
         if not isinstance(value, bool):
-            c.problem(here + ("may_exceed_one",), f"expected true or false, got {shown(value)}")
+            c.problem(
+                here + ("may_exceed_one",),
+                N_("expected true or false, got {found}", found=shown(value)),
+            )
         elif value and not is_ratio:
-            c.problem(here + ("may_exceed_one",), "may_exceed_one applies to ratios only")
+            c.problem(here + ("may_exceed_one",), N_("may_exceed_one applies to ratios only"))
         may_exceed_one = value is True
     applies_to = check_applies_to(c, spec, here, type_ids)
     normalise = check_normalisation(c, spec.get("normalise"), here + ("normalise",), direction)
@@ -176,6 +189,7 @@ def check_indicator(
             period_aggregate=aggregate if single else "sum",
             weight_field=weight_field,
             description=c.text(spec.get("description"), here + ("description",), False),
+            description_zh=c.text(spec.get("description_zh"), here + ("description_zh",), False),
             may_exceed_one=may_exceed_one,
         ),
         weight,
@@ -190,7 +204,10 @@ def check_applies_to(
         return None
     value = spec["applies_to"]
     if not isinstance(value, list) or not value:
-        c.problem(here + ("applies_to",), f"expected a list of agency types, got {shown(value)}")
+        c.problem(
+            here + ("applies_to",),
+            N_("expected a list of agency types, got {found}", found=shown(value)),
+        )
         return None
     for j, item in enumerate(value):
         c.choice(item, here + ("applies_to", j), type_ids, "agency type")
@@ -210,13 +227,21 @@ def check_normalisation(
     method = NORMALISERS[name]
     for key in method.parameters:
         if key not in spec:
-            c.problem(path, f'{name} need "{key}"')
+            c.problem(path, N_('{method} need "{key}"', method=name, key=key))
     if "scope" in spec and not method.peer_scope:
-        c.problem(path + ("scope",), f"scope has no effect on {name}; remove it")
+        c.problem(path + ("scope",), N_("scope has no effect on {method}; remove it", method=name))
     for key in PARAMETERS:
         if key in spec and key not in method.parameters:
             users = listing(m.name for m in NORMALISERS.values() if key in m.parameters)
-            c.problem(path + (key,), f"{key} is used only by {users}, not by {name}")
+            c.problem(
+                path + (key,),
+                N_(
+                    "{key} is used only by {users}, not by {method}",
+                    key=key,
+                    users=users,
+                    method=name,
+                ),
+            )
     values = {
         key: c.number(spec.get(key), path + (key,)) for key in method.parameters if key in spec
     }
@@ -255,12 +280,21 @@ def check_ratios_declare_their_bound(
             if capped and ind.may_exceed_one:
                 c.problem(
                     here + ("may_exceed_one",),
-                    f"{ind.numerator} is at_most {ind.denominator}, so the ratio cannot exceed "
-                    "1; remove may_exceed_one",
+                    N_(
+                        "{numerator} is at_most {denominator}, so the ratio cannot exceed 1; "
+                        "remove may_exceed_one",
+                        numerator=ind.numerator,
+                        denominator=ind.denominator,
+                    ),
                 )
             elif not capped and not ind.may_exceed_one:
                 c.problem(
                     here,
-                    f"say whether {ind.id} can exceed 1: give the field {ind.numerator} "
-                    f"`at_most: {ind.denominator}`, or the indicator `may_exceed_one: true`",
+                    N_(
+                        "say whether {indicator} can exceed 1: give the field {numerator} "
+                        "`at_most: {denominator}`, or the indicator `may_exceed_one: true`",
+                        indicator=ind.id,
+                        numerator=ind.numerator,
+                        denominator=ind.denominator,
+                    ),
                 )

@@ -6,6 +6,7 @@ from typing import Any
 
 from evaluation.framework.checker import COLOUR, LARGEST, Checker, Path_, listing, shown
 from evaluation.framework.model import Aggregation, RedLine, Tier
+from evaluation.i18n import N_
 from evaluation.scoring.aggregators import AGGREGATORS
 
 
@@ -37,7 +38,7 @@ def check_tiers(c: Checker, value: Any, scale: float) -> tuple[Tier, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not value:
-        c.problem(path, f"expected a list of tiers, best first, got {shown(value)}")
+        c.problem(path, N_("expected a list of tiers, best first, got {found}", found=shown(value)))
         return ()
     out: list[Tier] = []
     seen: set[str] = set()
@@ -48,8 +49,11 @@ def check_tiers(c: Checker, value: Any, scale: float) -> tuple[Tier, ...]:
             continue
         tier_id = spec.get("id")
         if not isinstance(tier_id, str) or not tier_id.strip() or tier_id in seen:
-            what = "duplicate tier id" if tier_id in seen else "expected a tier id, got"
-            c.problem(here + ("id",), f"{what} {shown(tier_id)}")
+            if tier_id in seen:
+                message = N_("duplicate tier id {found}", found=shown(tier_id))
+            else:
+                message = N_("expected a tier id, got {found}", found=shown(tier_id))
+            c.problem(here + ("id",), message)
             continue
         seen.add(tier_id)
         min_score = c.number(spec.get("min_score"), here + ("min_score",), minimum=0, maximum=scale)
@@ -58,14 +62,21 @@ def check_tiers(c: Checker, value: Any, scale: float) -> tuple[Tier, ...]:
             max_share = c.number(spec["max_share"], here + ("max_share",), above=0, maximum=1)
         colour = c.text(spec.get("colour"), here + ("colour",), False)
         if colour and not COLOUR.match(colour):
-            c.problem(here + ("colour",), f'expected a colour like "#2e7d32", got {shown(colour)}')
+            c.problem(
+                here + ("colour",),
+                N_('expected a colour like "#2e7d32", got {found}', found=shown(colour)),
+            )
         if min_score is None:
             continue
         if out and not min_score < out[-1].min_score:
             c.problem(
                 here + ("min_score",),
-                f"tiers must be listed best first with "
-                f"descending min_score; {min_score:g} follows {out[-1].min_score:g}",
+                N_(
+                    "tiers must be listed best first with descending min_score; "
+                    "{score:g} follows {previous:g}",
+                    score=min_score,
+                    previous=out[-1].min_score,
+                ),
             )
         out.append(
             Tier(
@@ -76,17 +87,21 @@ def check_tiers(c: Checker, value: Any, scale: float) -> tuple[Tier, ...]:
                 max_share,
                 c.text(spec.get("incentive"), here + ("incentive",), False),
                 colour,
+                c.text(spec.get("incentive_zh"), here + ("incentive_zh",), False),
             )
         )
     if out and out[-1].min_score != 0:
         c.problem(
             path + (len(value) - 1, "min_score"),
-            f"the last tier is the floor and must have min_score 0, got {out[-1].min_score:g}",
+            N_(
+                "the last tier is the floor and must have min_score 0, got {found:g}",
+                found=out[-1].min_score,
+            ),
         )
     if out and out[-1].max_share is not None:
         c.problem(
             path + (len(value) - 1, "max_share"),
-            "the last tier takes everyone moved down and cannot have a quota",
+            N_("the last tier takes everyone moved down and cannot have a quota"),
         )
     return tuple(out)
 
@@ -103,7 +118,7 @@ def check_red_lines(
     if value is None:
         return ()
     if not isinstance(value, list):
-        c.problem(path, f"expected a list of rules, got {shown(value)}")
+        c.problem(path, N_("expected a list of rules, got {found}", found=shown(value)))
         return ()
     out: list[RedLine] = []
     for i, body in enumerate(value):
@@ -113,32 +128,36 @@ def check_red_lines(
             continue
         kinds = [k for k in ("field", "indicator", "no_submission") if k in spec]
         if len(kinds) != 1:
-            c.problem(
-                here,
-                "give exactly one of field, indicator or no_submission, got "
-                f"{listing(kinds) if kinds else 'none'}",
-            )
+            if kinds:
+                message = N_(
+                    "give exactly one of field, indicator or no_submission, got {kinds}",
+                    kinds=listing(kinds),
+                )
+            else:
+                message = N_("give exactly one of field, indicator or no_submission, got none")
+            c.problem(here, message)
             continue
         kind = kinds[0]
         cap = c.choice(spec.get("cap"), here + ("cap",), tier_ids, "tier")
         reason = c.text(spec.get("reason"), here + ("reason",), False)
+        reason_zh = c.text(spec.get("reason_zh"), here + ("reason_zh",), False)
         target: str | None = None
         above = below = None
         if kind == "no_submission":
             if spec["no_submission"] is not True:
                 c.problem(
                     here + ("no_submission",),
-                    f"expected true, got {shown(spec['no_submission'])}",
+                    N_("expected true, got {found}", found=shown(spec["no_submission"])),
                 )
             for key in ("above", "below"):
                 if key in spec:
-                    c.problem(here + (key,), f"{key} has no meaning with no_submission")
+                    c.problem(here + (key,), N_("{key} has no meaning with no_submission", key=key))
         else:
             options = field_ids if kind == "field" else indicator_ids
             target = c.choice(spec[kind], here + (kind,), options, kind)
             bounds = [k for k in ("above", "below") if k in spec]
             if len(bounds) != 1:
-                c.problem(here, "give exactly one of above or below")
+                c.problem(here, N_("give exactly one of above or below"))
             elif bounds[0] == "above":
                 above = c.number(spec["above"], here + ("above",))
             else:
@@ -152,6 +171,7 @@ def check_red_lines(
                     below,
                     cap,
                     reason or "red line",
+                    reason_zh,
                 )
             )
     return tuple(out)

@@ -14,6 +14,7 @@ from evaluation.framework.check_indicators import (
 from evaluation.framework.check_rules import check_aggregation, check_red_lines, check_tiers
 from evaluation.framework.checker import LARGEST_WEIGHT, Checker, shown
 from evaluation.framework.model import FRAMEWORK_VERSION, MISSING_POLICIES, SCOPES, Framework
+from evaluation.i18n import N_
 
 
 def check_framework(c: Checker, data: Any) -> Framework | None:
@@ -23,7 +24,12 @@ def check_framework(c: Checker, data: Any) -> Framework | None:
         return None
     version = top.get("version")
     if "version" in top and version != FRAMEWORK_VERSION:
-        c.problem(("version",), f"expected {FRAMEWORK_VERSION}, got {shown(version)}")
+        c.problem(
+            ("version",),
+            N_(
+                "expected {expected}, got {found}", expected=FRAMEWORK_VERSION, found=shown(version)
+            ),
+        )
     name = c.text(top.get("name"), ("name",)) if "name" in top else ""
     name_zh = c.text(top.get("name_zh"), ("name_zh",), required=False)
     scale = 100.0
@@ -39,7 +45,11 @@ def check_framework(c: Checker, data: Any) -> Framework | None:
     if aggregation.geometric_floor > scale:
         c.problem(
             ("aggregation", "geometric_floor"),
-            f"expected a number <= scale ({scale:g}), got {aggregation.geometric_floor:g}",
+            N_(
+                "expected a number <= scale ({scale:g}), got {found:g}",
+                scale=scale,
+                found=aggregation.geometric_floor,
+            ),
         )
     missing = "zero"
     if "missing" in top:
@@ -60,7 +70,7 @@ def check_framework(c: Checker, data: Any) -> Framework | None:
         else:
             c.problem(
                 ("submission_deadline_day",),
-                f"expected a whole day of the month 1..28, got {shown(value)}",
+                N_("expected a whole day of the month 1..28, got {found}", found=shown(value)),
             )
     for agency_type in types:
         if dimensions and not any(
@@ -68,8 +78,10 @@ def check_framework(c: Checker, data: Any) -> Framework | None:
         ):
             c.problem(
                 ("agency_types", agency_type.id),
-                "no indicator applies to this agency type, so its agencies could never be "
-                "scored; add it to some indicator's applies_to",
+                N_(
+                    "no indicator applies to this agency type, so its agencies could never be "
+                    "scored; add it to some indicator's applies_to"
+                ),
             )
     headline = check_headline(c, top.get("headline"), fields, type_ids)
     if c.problems:

@@ -41,8 +41,10 @@ SECTIONS: dict[str, Keys] = {
         ),
     ),
     "agency_types": Keys(("label",), ("label_zh",)),
-    "fields": Keys(("label",), ("label_zh", "unit", "at_most", "description")),
-    "dimensions": Keys(("id", "label", "weight", "indicators"), ("label_zh", "description")),
+    "fields": Keys(("label",), ("label_zh", "unit", "at_most", "description", "description_zh")),
+    "dimensions": Keys(
+        ("id", "label", "weight", "indicators"), ("label_zh", "description", "description_zh")
+    ),
     "indicators": Keys(
         ("id", "label", "direction", "normalise", "weight"),
         (
@@ -55,14 +57,19 @@ SECTIONS: dict[str, Keys] = {
             "weight_field",
             "applies_to",
             "description",
+            "description_zh",
             "may_exceed_one",
         ),
     ),
     "normalise": Keys(("method",), (*PARAMETERS, "scope")),
     "aggregation": Keys((), ("indicators", "dimensions", *_AGGREGATION_PARAMETERS)),
-    "tiers": Keys(("id", "label", "min_score"), ("label_zh", "max_share", "incentive", "colour")),
+    "tiers": Keys(
+        ("id", "label", "min_score"),
+        ("label_zh", "max_share", "incentive", "incentive_zh", "colour"),
+    ),
     "red_lines": Keys(
-        ("cap",), ("field", "indicator", "no_submission", "above", "below", "reason")
+        ("cap",),
+        ("field", "indicator", "no_submission", "above", "below", "reason", "reason_zh"),
     ),
     "headline": Keys(
         ("id", "label", "better"),

@@ -9,7 +9,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
+from evaluation.i18n import _
+
 FRAMEWORK_VERSION = 1
+# Texts written for Chinese readers beside their English originals. They were added after
+# results had been published, so they stay out of the fingerprint: writing or rewording one
+# leaves every published result's framework as it was (labels' `label_zh` always counted).
+CHINESE_TEXTS = ("description_zh", "incentive_zh", "reason_zh")
 DIRECTIONS = ("higher", "lower")
 MISSING_POLICIES = ("zero", "exclude", "peer_median")
 SCOPES = ("all", "type")
@@ -34,6 +40,7 @@ class FieldDef:
     unit: str = ""
     at_most: str | None = None
     description: str = ""
+    description_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class Indicator:
     # for losses reported earlier); a value above 1 is warned of on upload and scores as the
     # best (or, lower being better, the worst) end of the scale.
     may_exceed_one: bool = False
+    description_zh: str = ""
 
     @property
     def is_ratio(self) -> bool:
@@ -120,6 +128,7 @@ class Tier:
     max_share: float | None = None
     incentive: str = ""
     colour: str = ""
+    incentive_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,11 +141,12 @@ class RedLine:
     below: float | None
     cap: str
     reason: str
+    reason_zh: str = ""
 
     def describe(self) -> str:
-        """Plain words for the rule, e.g. `red_line_events > 0`."""
+        """Plain words for the rule, e.g. `red_line_events > 0`, in the reader's language."""
         if self.kind == "no_submission":
-            return "no figures submitted for the period"
+            return _("no figures submitted for the period")
         if self.above is not None:
             return f"{self.target} > {self.above:g}"
         return f"{self.target} < {self.below:g}"
@@ -255,9 +265,22 @@ def canonical_content(framework: Framework) -> str:
     # keeps the fingerprint of every published result when a headline is added or renamed.
     for key in ("fingerprint", "text", "source", "headline"):
         content.pop(key)
+    _drop_chinese_texts(content)
     # A key added with a default leaves the fingerprint of frameworks that do not use it.
     for dimension in content["dimensions"]:
         for indicator in dimension["indicators"]:
             if not indicator["may_exceed_one"]:
                 indicator.pop("may_exceed_one")
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _drop_chinese_texts(content: object) -> None:
+    """Remove the CHINESE_TEXTS keys at every level of the content, in place."""
+    if isinstance(content, dict):
+        for key in CHINESE_TEXTS:
+            content.pop(key, None)
+        for value in content.values():
+            _drop_chinese_texts(value)
+    elif isinstance(content, list | tuple):
+        for item in content:
+            _drop_chinese_texts(item)

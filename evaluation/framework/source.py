@@ -14,6 +14,7 @@ from evaluation.errors import FrameworkError, Problem
 from evaluation.framework.check_top import check_framework
 from evaluation.framework.checker import Checker, Path_, fmt
 from evaluation.framework.model import Framework, canonical_content
+from evaluation.i18n import N_, Message
 
 
 def load_framework(path: str | Path = "indicators.yaml") -> Framework:
@@ -22,9 +23,10 @@ def load_framework(path: str | Path = "indicators.yaml") -> Framework:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FrameworkError([Problem(str(path), None, "", "file not found")]) from None
+        raise FrameworkError([Problem(str(path), None, "", N_("file not found"))]) from None
     except UnicodeDecodeError as exc:
-        problem = Problem(file.name, None, "", f"expected UTF-8 text, found {exc.reason}")
+        found = N_("expected UTF-8 text, found {reason}", reason=exc.reason)
+        problem = Problem(file.name, None, "", found)
         raise FrameworkError([problem]) from None
     return parse_framework(text, source=file.name)
 
@@ -48,6 +50,11 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 32
 
 
+def _too_deep() -> Message:
+    """The problem of a file nested deeper than MAX_DEPTH."""
+    return N_("values are nested more than {depth} levels deep", depth=MAX_DEPTH)
+
+
 class _UnboundedError(Exception):
     """The file passed one of the bounds; carries the problem to report."""
 
@@ -69,8 +76,12 @@ def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
                     source,
                     None,
                     "",
-                    f"the file has {len(text):,} characters; a framework file of at most "
-                    f"{MAX_CHARACTERS:,} is accepted",
+                    N_(
+                        "the file has {count:,} characters; a framework file of at most "
+                        "{limit:,} is accepted",
+                        count=len(text),
+                        limit=MAX_CHARACTERS,
+                    ),
                 )
             ]
         )
@@ -81,15 +92,13 @@ def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise FrameworkError(
-            [Problem(source, line, "", f"not valid YAML: {exc.problem or exc}")]
-        ) from None
+        found = N_("not valid YAML: {problem}", problem=exc.problem or str(exc))
+        raise FrameworkError([Problem(source, line, "", found)]) from None
     except yaml.YAMLError as exc:
-        raise FrameworkError([Problem(source, None, "", f"not valid YAML: {exc}")]) from None
+        found = N_("not valid YAML: {problem}", problem=str(exc))
+        raise FrameworkError([Problem(source, None, "", found)]) from None
     except RecursionError:
-        raise FrameworkError(
-            [Problem(source, None, "", f"values are nested more than {MAX_DEPTH} levels deep")]
-        ) from None
+        raise FrameworkError([Problem(source, None, "", _too_deep())]) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
@@ -106,14 +115,15 @@ def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
                     source,
                     line,
                     fmt(path),
-                    f"the file holds more than {MAX_VALUES:,} values once its anchors and "
-                    "aliases (&name, *name) are expanded; a framework needs a few thousand",
+                    N_(
+                        "the file holds more than {count:,} values once its anchors and "
+                        "aliases (&name, *name) are expanded; a framework needs a few thousand",
+                        count=MAX_VALUES,
+                    ),
                 )
             )
         if len(path) > MAX_DEPTH:
-            raise _UnboundedError(
-                Problem(source, line, "", f"values are nested more than {MAX_DEPTH} levels deep")
-            )
+            raise _UnboundedError(Problem(source, line, "", _too_deep()))
         lines.setdefault(path, line)
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
@@ -122,7 +132,7 @@ def _compose(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
                 key_line = key_node.start_mark.line + 1
                 if key in seen:
                     duplicates.append(
-                        Problem(source, key_line, fmt(path + (key,)), "duplicate key")
+                        Problem(source, key_line, fmt(path + (key,)), N_("duplicate key"))
                     )
                 seen.add(key)
                 walk(value_node, path + (key,), key_line)

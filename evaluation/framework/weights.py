@@ -10,6 +10,7 @@ from ruamel.yaml import YAML
 from evaluation.errors import InputError
 from evaluation.framework.model import Framework
 from evaluation.framework.source import parse_framework
+from evaluation.i18n import N_, Text, is_chinese
 
 _SCALAR = re.compile(r"[^\s,}\]#]+")
 
@@ -17,8 +18,26 @@ _SCALAR = re.compile(r"[^\s,}\]#]+")
 def _format(weight: float) -> str:
     """A weight as people write it: 2, 0.5, 1.25."""
     if weight < 0 or weight != weight:
-        raise InputError(f"weight: expected a number >= 0, got {weight}")
+        raise InputError(N_("weight: expected a number >= 0, got {found}", found=weight))
     return f"{weight:.6g}"
+
+
+class _Listing:
+    """Items of a message, joined when the message is read: each item rendered in the reader's
+    language then, with the reader's separator (`, ` or `、`)."""
+
+    def __init__(self, items: list[Text]) -> None:
+        self.items = items
+
+    def __str__(self) -> str:
+        return ("、" if is_chinese() else ", ").join(str(item) for item in self.items)
+
+
+def _named(kind: str, item_id: str) -> Text:
+    """`dimension early_warning` or `indicator return_rate`, in the reader's words."""
+    if kind == "dimension":
+        return N_("dimension {id}", id=item_id)
+    return N_("indicator {id}", id=item_id)
 
 
 def set_weights(text: str, dimensions: dict[str, float], indicators: dict[str, float]) -> str:
@@ -41,14 +60,22 @@ def set_weights(text: str, dimensions: dict[str, float], indicators: dict[str, f
     shared = sorted(line + 1 for (line, _c), count in places.items() if count > 1)
     if shared:
         raise InputError(
-            f"line {', '.join(map(str, shared))}: a weight there is shared through a YAML anchor "
-            "and alias (&name ... *name), so one weight cannot change alone; write the numbers "
-            "out in the framework file and try again"
+            N_(
+                "line {lines}: a weight there is shared through a YAML anchor and alias "
+                "(&name ... *name), so one weight cannot change alone; write the numbers out "
+                "in the framework file and try again",
+                lines=", ".join(map(str, shared)),
+            )
         )
     wanted = {f"dimension {k}" for k in dimensions} | {f"indicator {k}" for k in indicators}
     if wanted - seen:
-        missing = ", ".join(sorted(wanted - seen))
-        raise InputError(f"{missing}: not found with a weight in the framework file")
+        missing = [_named(*item.split(" ", 1)) for item in sorted(wanted - seen)]
+        raise InputError(
+            N_(
+                "{missing}: not found with a weight in the framework file",
+                missing=_Listing(missing),
+            )
+        )
     for line, column, value in sorted(edits, reverse=True):
         match = _SCALAR.match(lines[line], column)
         # `&name 3` defines an anchor (used nowhere else, see above): keep it, replace the number.
@@ -56,7 +83,7 @@ def set_weights(text: str, dimensions: dict[str, float], indicators: dict[str, f
             after = len(lines[line]) - len(lines[line][match.end() :].lstrip(" \t"))
             match = _SCALAR.match(lines[line], after)
         if match is None:
-            raise InputError(f"line {line + 1}: cannot find the weight to replace")
+            raise InputError(N_("line {line}: cannot find the weight to replace", line=line + 1))
         lines[line] = lines[line][: match.start()] + value + lines[line][match.end() :]
     return "".join(lines)
 
