@@ -6,15 +6,18 @@ import streamlit as st
 from evaluation.ui import server
 
 if __name__ == "__main__":  # Streamlit runs the page script as __main__
+    from evaluation.i18n import _
     from evaluation.ui import account_pages, pages, state
 
+    state.keep_choices()  # before any widget: choices made on other pages outlive this run
+    state.use_language(None)  # the tab's or the office's language, until the reader is known
+    actor = state.actor() if state.has_users() else None
+    state.use_language(actor)  # before anything is drawn: this run reads in their language
     st.set_page_config(
-        page_title="Anti-fraud collaboration evaluation",
+        page_title=_("Anti-fraud collaboration evaluation"),
         layout="wide",
         page_icon=pages.ICON,  # a file of the package: the browser fetches no icon elsewhere
     )
-    state.keep_choices()  # before any widget: choices made on other pages outlive this run
-    actor = state.actor() if state.has_users() else None
     menu = pages.visible(actor, state.has_users(), state.store_is_empty())
     if actor is not None and not account_pages.exchanging():
         account_pages.sidebar(actor)

@@ -2,14 +2,73 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+import pandas as pd
 import streamlit as st
 
+from evaluation import i18n
 from evaluation.audit import AuditAction
 from evaluation.errors import PermissionDeniedError
+from evaluation.i18n import N_, Message, _
 from evaluation.services import admin
-from evaluation.ui import components, state
+from evaluation.ui import admin_page, components, state
+
+# The audit actions in words for people; the ids stay in the log and the CSV file.
+ACTION_WORDS: dict[str, Message] = {
+    AuditAction.LOGIN.value: N_("Signed in"),
+    AuditAction.LOGIN_FAILED.value: N_("Sign-in failed"),
+    AuditAction.LOGOUT.value: N_("Signed out"),
+    AuditAction.SESSION_EXPIRED.value: N_("Session expired"),
+    AuditAction.UPLOAD.value: N_("Figures uploaded"),
+    AuditAction.RESTORE.value: N_("Version restored"),
+    AuditAction.PUBLISH.value: N_("Results published"),
+    AuditAction.FRAMEWORK_SERVED.value: N_("Framework file put in service"),
+    AuditAction.FRAMEWORK_REPLACE.value: N_("Framework file replaced"),
+    AuditAction.FRAMEWORK_RELOAD.value: N_("Framework file reloaded"),
+    AuditAction.AGENCIES_ADD.value: N_("Agencies registered"),
+    AuditAction.AGENCY_DISABLE.value: N_("Agency taken out of the evaluation"),
+    AuditAction.AGENCY_ENABLE.value: N_("Agency brought back into the evaluation"),
+    AuditAction.USER_ADD.value: N_("Account added"),
+    AuditAction.USER_DISABLE.value: N_("Account disabled"),
+    AuditAction.USER_ENABLE.value: N_("Account enabled"),
+    AuditAction.USER_RESET_PASSWORD.value: N_("Password reset"),
+    AuditAction.USER_REHASH.value: N_("Password hash upgraded"),
+    AuditAction.USER_UNLOCK.value: N_("Sign-in locks lifted"),
+}
+
+
+def action_word(action: object) -> str:
+    """An audit action in the reader's words; the id itself when it has none."""
+    word = ACTION_WORDS.get(str(action))
+    return str(action) if word is None else str(word)
+
+
+def _office_day(day: date, end: bool) -> datetime:
+    """The first (or last) moment of a day in the office's zone, in UTC."""
+    moment = datetime.combine(day, time.max if end else time.min, tzinfo=i18n.zone())
+    return moment.astimezone(UTC)
+
+
+def _table(log: pd.DataFrame) -> None:
+    """The log on screen: actions in words, times in the office's zone (ids stay in the data)."""
+    shown = log.copy()
+    shown["at"] = shown["at"].map(admin_page.time_text)
+    shown["what"] = shown["action"].map(action_word)
+    titles = {
+        "id": _("No."),
+        "at": _("Time"),
+        "actor": _("Person"),
+        "what": _("Action"),
+        "details": _("Details"),
+    }
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="audit",
+        column_order=list(titles),
+        column_config={c: st.column_config.Column(t) for c, t in titles.items()},
+    )
 
 
 def render() -> None:
@@ -18,15 +77,19 @@ def render() -> None:
     if ctx is None:
         return
     components.banners(ctx)
-    st.title("Audit")
+    st.title(_("Audit"))
     left, middle, right = st.columns([2, 1, 1])
     actions = left.multiselect(
-        "Actions", [a.value for a in AuditAction], placeholder="every action", key="audit_actions"
+        _("Actions"),
+        [a.value for a in AuditAction],
+        format_func=action_word,
+        placeholder=_("every action"),
+        key="audit_actions",
     )
-    person = middle.text_input("Person", placeholder="anyone", key="audit_actor")
-    today = datetime.now(UTC).date()
+    person = middle.text_input(_("Person"), placeholder=_("anyone"), key="audit_actor")
+    today = i18n.today()
     dates = right.date_input(
-        "Between", (today - timedelta(days=30), today), max_value=today, key="audit_dates"
+        _("Between"), (today - timedelta(days=30), today), max_value=today, key="audit_dates"
     )
     start, end = (dates[0], dates[-1]) if isinstance(dates, tuple) and dates else (today, today)
     try:
@@ -35,16 +98,16 @@ def render() -> None:
             state.engine(),
             actions,
             person.strip() or None,
-            datetime.combine(start, time.min, tzinfo=UTC),
-            datetime.combine(end, time.max, tzinfo=UTC),
+            _office_day(start, end=False),
+            _office_day(end, end=True),
         )
     except PermissionDeniedError as exc:
         st.error(str(exc))
         return
-    st.caption(f"{len(log)} event(s), newest first")
-    st.dataframe(log, hide_index=True, key="audit")
+    st.caption(_("{count} event(s), newest first", count=len(log)))
+    _table(log)
     st.download_button(
-        "Download CSV",
+        _("Download CSV"),
         lambda: admin.audit_csv(log),
         file_name=f"audit-{start}-{end}.csv",
         mime="text/csv",

@@ -3,6 +3,9 @@
 Results are cached per (database, framework fingerprint, data version, period). The data version
 changes with every stored upload, so a replica never serves figures older than the database; none
 of these caches holds anything that is not also in the database or the framework file.
+
+No cache shows a spinner of its own: a decorator's text is fixed when this module is imported,
+before anyone reads it; a page that waits shows `st.spinner(_(...))` around the call instead.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from evaluation.framework import Framework
+from evaluation.i18n import Text
 from evaluation.permissions import Actor
 from evaluation.scoring.engine import Evaluator
 from evaluation.scoring.result import Evaluation
@@ -25,7 +29,7 @@ from evaluation.storage.db import Engine
 FRAMEWORK_KEY: dict[str | type, Callable[[Any], Any]] = {Framework: lambda f: f.fingerprint}
 
 
-@st.cache_resource(show_spinner="Opening the database…")
+@st.cache_resource(show_spinner=False)
 def store(url: str) -> Engine:
     """The database engine, upgraded to the newest schema once per process."""
     return stored.open_store(url)
@@ -38,12 +42,13 @@ def framework_status(path: str, modified: float) -> stored.FrameworkStatus:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def served_framework(url: str, path: str, modified: float) -> tuple[Framework | None, str]:
-    """The framework to serve; recorded in the database once per file version and process."""
+def served_framework(url: str, path: str, modified: float) -> tuple[Framework | None, Text]:
+    """The framework to serve; recorded in the database once per file version and process. The
+    note is a message, rendered in the language of whoever reads it."""
     return stored.served_framework(store(url), framework_status(path, modified))
 
 
-@st.cache_resource(show_spinner="Reading the figures…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def dataset(url: str, version: str) -> stored.Dataset:
     """Agencies, current figures and the submission log at one data version."""
     return stored.load_dataset(store(url))
@@ -55,14 +60,14 @@ def evaluator(url: str, version: str, framework: Framework) -> Evaluator | None:
     return stored.make_evaluator(framework, dataset(url, version))
 
 
-@st.cache_resource(show_spinner="Scoring…", max_entries=64, hash_funcs=FRAMEWORK_KEY)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=FRAMEWORK_KEY)
 def evaluation(url: str, version: str, framework: Framework, period: str) -> Evaluation | None:
     """The evaluation of one period; None while nothing is stored."""
     scorer = evaluator(url, version, framework)
     return None if scorer is None else scorer.evaluate(period)
 
 
-@st.cache_resource(show_spinner="Scoring every month…", max_entries=4, hash_funcs=FRAMEWORK_KEY)
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=FRAMEWORK_KEY)
 def timeline(url: str, version: str, framework: Framework) -> pd.DataFrame:
     """Score, rank and tier of every agency in every month with figures."""
     scorer = evaluator(url, version, framework)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from evaluation.i18n import _
+
 BLACK = "#000000"
 WHITE = "#ffffff"
 AA_CONTRAST = 4.5  # WCAG 2 level AA for normal text
@@ -17,7 +19,7 @@ def relative_luminance(colour: str) -> float:
     """The WCAG relative luminance (0 black .. 1 white) of a `#rrggbb` colour."""
     digits = colour.removeprefix("#")
     if len(digits) != 6:
-        raise ValueError(f'colour: expected "#rrggbb", got "{colour}"')
+        raise ValueError(_('colour: expected "#rrggbb", got "{colour}"', colour=colour))
     red, green, blue = (_channel(int(digits[k : k + 2], 16)) for k in (0, 2, 4))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 

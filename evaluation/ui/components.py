@@ -8,8 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from evaluation import display, i18n
 from evaluation.errors import InputError
 from evaluation.framework import Framework
+from evaluation.i18n import N_, _
 from evaluation.periods import PeriodKind, parse_period
 from evaluation.scoring.result import Evaluation
 from evaluation.services import demo, pages
@@ -18,6 +20,7 @@ from evaluation.ui.colours import text_colour
 from evaluation.ui.state import Context
 
 KINDS: dict[str, PeriodKind] = {"Month": "month", "Quarter": "quarter", "Year": "year"}
+KIND_NAMES = {"Month": N_("Month"), "Quarter": N_("Quarter"), "Year": N_("Year")}
 NO_TIER_COLOUR = "#9e9e9e"
 PERIOD_PARAM = "period"  # ?period=2026-09, 2026-Q3 or 2026
 KIND_KEY = state.keep("period_kind")
@@ -25,6 +28,15 @@ LABEL_OF: dict[PeriodKind, str] = {kind: label for label, kind in KINDS.items()}
 
 
 DEMO_PASSWORDS = "demo_passwords"  # shown once, right after the demo is loaded
+HOVER_END = "<extra></extra>"  # i18n: not text (Plotly: no trace name beside the hover box)
+# The units of the framework's fields, in words (`unit:` in indicators.yaml).
+UNIT_NAMES = {
+    "CNY": N_("CNY"),
+    "count": N_("count"),
+    "minutes": N_("minutes"),
+    "hours": N_("hours"),
+    "persons": N_("persons"),
+}
 
 
 def banners(ctx: Context) -> None:
@@ -32,20 +44,80 @@ def banners(ctx: Context) -> None:
     if not ctx.data.synthetic:
         return
     names = demo.demo_usernames(state.engine())
-    st.warning(
-        "Demo data: every agency and figure here is synthetic (Y city), not real."
-        + (f" Demo accounts: {', '.join(names)}." if names else ""),
-        icon=":material/science:",
-    )
+    if names:
+        said = _(
+            "Demo data: every agency and figure here is synthetic (Y city), not real. "
+            "Demo accounts: {names}.",
+            names=listed(names),
+        )
+    else:
+        said = _("Demo data: every agency and figure here is synthetic (Y city), not real.")
+    st.warning(said, icon=":material/science:")
     shown = st.session_state.pop(DEMO_PASSWORDS, None)
     if shown:
         st.info(
-            "The demo accounts' passwords are shown only now; copy them before leaving this page."
+            _(
+                "The demo accounts' passwords are shown only now; copy them before leaving "
+                "this page."
+            )
         )
         st.dataframe(
             pd.DataFrame(shown, columns=["username", "password", "role", "agency"]),
             hide_index=True,
+            column_config={
+                "username": _("username"),
+                "password": _("password"),
+                "role": _("role"),
+                "agency": _("agency"),
+            },
         )
+
+
+def listed(items: list[str]) -> str:
+    """Items in a row as the reader lists them: `a, b, c` / `a、b、c`."""
+    return ("、" if i18n.is_chinese() else ", ").join(items)
+
+
+def period_label(period: str) -> str:
+    """A period as its reader reads it: 2026年10月, 2026年第三季度 for a Chinese reader; the
+    id (2026-10, 2026-Q3) an English reader has always seen, which also names it in links."""
+    return i18n.period_name(period) if i18n.is_chinese() else str(period)
+
+
+def unit_name(unit: str) -> str:
+    """A field's unit in the reader's words (`CNY` -> 元); an unknown unit as written."""
+    word = UNIT_NAMES.get(unit)
+    return str(word) if word is not None else unit
+
+
+def tier_names(framework: Framework) -> dict[str, str]:
+    """Tier id -> the tier as the reader names it: `A Excellent` / `A（优秀）`."""
+    return {t.id: _("{tier} {label}", tier=t.id, label=i18n.label(t)) for t in framework.tiers}
+
+
+def reader_names(frame: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with one `agency_name` column in the reader's language: its Chinese names come
+    from `agency_name_zh` or, when the frame lacks them, from the stored agencies (by
+    `agency_code`, else by English name)."""
+    if "agency_name" not in frame.columns:
+        return frame
+    if "agency_name_zh" not in frame.columns:
+        key, index = (
+            ("agency_code", "code") if "agency_code" in frame.columns else ("agency_name", "name")
+        )
+        chinese = agencies.drop_duplicates(index).set_index(index)["name_zh"]
+        frame = frame.assign(agency_name_zh=frame[key].map(chinese))
+    return display.agency_names(frame)
+
+
+def agency_name_of(agencies: pd.DataFrame) -> dict[str, str]:
+    """Agency code -> its name in the reader's language."""
+    return {
+        str(code): i18n.name(name, chinese)
+        for code, name, chinese in zip(
+            agencies["code"], agencies["name"], agencies["name_zh"], strict=True
+        )
+    }
 
 
 def period_picker(ctx: Context, kinds: tuple[str, ...] = tuple(KINDS)) -> str | None:
@@ -58,8 +130,9 @@ def period_picker(ctx: Context, kinds: tuple[str, ...] = tuple(KINDS)) -> str | 
     _follow_address(choices)
     _settle(choices)
     kind = st.sidebar.segmented_control(
-        "Period",
+        _("Period"),
         offered,
+        format_func=lambda label: str(KIND_NAMES[label]),
         required=True,
         key=KIND_KEY,
         on_change=_kind_changed,
@@ -67,8 +140,9 @@ def period_picker(ctx: Context, kinds: tuple[str, ...] = tuple(KINDS)) -> str | 
     )
     key = _period_key(kind or offered[0])
     period = st.sidebar.selectbox(
-        "Which",
+        _("Which"),
         choices[kind or offered[0]],
+        format_func=period_label,
         key=key,
         label_visibility="collapsed",
         on_change=_period_changed,
@@ -98,8 +172,12 @@ def _follow_address(choices: dict[str, list[str]]) -> None:
     except InputError:
         newest = choices[first][0]
         st.warning(
-            f'"{wanted}" in the address is not a period (a month 2026-09, a quarter 2026-Q3 or '
-            f"a year 2026); showing the newest, {newest}."
+            _(
+                '"{wanted}" in the address is not a period (a month 2026-09, a quarter 2026-Q3 '
+                "or a year 2026); showing the newest, {newest}.",
+                wanted=wanted,
+                newest=period_label(newest),
+            )
         )
         _choose(first, newest)
         return
@@ -108,7 +186,13 @@ def _follow_address(choices: dict[str, list[str]]) -> None:
         _choose(label, period.label)
         return
     shown = label if label in choices else first
-    st.warning(f"There are no figures for {period.label}; showing the newest, {choices[shown][0]}.")
+    st.warning(
+        _(
+            "There are no figures for {period}; showing the newest, {newest}.",
+            period=period_label(period.label),
+            newest=period_label(choices[shown][0]),
+        )
+    )
     _choose(shown, choices[shown][0])
 
 
@@ -145,7 +229,7 @@ def _period_changed(key: str) -> None:
 
 def nothing_stored() -> None:
     """What pages say while the database holds no figures."""
-    st.info("No figures are stored yet. Upload the first month's figures on the Upload page.")
+    st.info(_("No figures are stored yet. Upload the first month's figures on the Upload page."))
 
 
 def tier_colours(framework: Framework) -> dict[str, str]:
@@ -162,7 +246,7 @@ def tier_style(framework: Framework):  # type: ignore[no-untyped-def]
         if not colour:
             return ""
         text = text_colour(colour)
-        return f"background-color: {colour}; color: {text}; font-weight: 600"
+        return f"background-color: {colour}; color: {text}; font-weight: 600"  # i18n: not text
 
     return paint
 
@@ -170,7 +254,7 @@ def tier_style(framework: Framework):  # type: ignore[no-untyped-def]
 def score_bars(framework: Framework, table: pd.DataFrame, height: int = 520) -> go.Figure:
     """Ranked horizontal bars coloured by tier, with the tier thresholds as bands."""
     colours = tier_colours(framework)
-    ranked = table[table["score"].notna()].sort_values("score")
+    ranked = display.agency_names(table[table["score"].notna()].sort_values("score"))
     figure = go.Figure(
         go.Bar(
             x=ranked["score"],
@@ -178,8 +262,10 @@ def score_bars(framework: Framework, table: pd.DataFrame, height: int = 520) -> 
             orientation="h",
             marker_color=[colours.get(str(t), NO_TIER_COLOUR) for t in ranked["tier"]],
             customdata=ranked[["tier", "rank"]],
-            hovertemplate="%{y}<br>score %{x:.1f}<br>tier %{customdata[0]}, "
-            "rank %{customdata[1]}<extra></extra>",
+            hovertemplate=_(
+                "%{y}<br>score %{x:.1f}<br>tier %{customdata[0]}, rank %{customdata[1]}"
+            )
+            + HOVER_END,
         )
     )
     upper = framework.scale
@@ -192,13 +278,13 @@ def score_bars(framework: Framework, table: pd.DataFrame, height: int = 520) -> 
             line_width=0,
             layer="below",
             annotation_text=tier.id,
-            annotation_position="top left",
+            annotation_position="top left",  # i18n: not text
         )
         upper = tier.min_score
     figure.update_layout(
         height=max(height, 22 * len(ranked)),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"range": [0, framework.scale], "title": "score"},
+        xaxis={"range": [0, framework.scale], "title": _("score")},
         yaxis={"title": None},
     )
     return figure

@@ -8,9 +8,12 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from evaluation import display
+from evaluation import display, i18n
+from evaluation.framework import Framework
+from evaluation.i18n import _
 from evaluation.services import pages
 from evaluation.ui import components
+from evaluation.ui.components import period_label
 
 ROW_HEIGHT = 22  # pixels per agency in the heatmap, so that every name has room
 
@@ -24,12 +27,23 @@ def heatmap(scores: pd.DataFrame, scale: float) -> go.Figure:
         zmin=0,
         zmax=scale,
         aspect="auto",
-        labels={"x": "indicator", "y": "agency", "color": "score"},
+        labels={"x": _("indicator"), "y": _("agency"), "color": _("score")},
     ).update_layout(
         height=max(420, ROW_HEIGHT * len(names) + 160),
         margin={"t": 10},
         yaxis={"tickmode": "array", "tickvals": names, "ticktext": names, "dtick": 1},
     )
+
+
+def _axis(unit: str, measure: str) -> str:
+    """A panel's axis title: the unit and how the city's figure is counted."""
+    if measure == "average":
+        if unit:
+            return _("{unit}, city average", unit=components.unit_name(unit))
+        return _("city average")
+    if unit:
+        return _("{unit}, city total", unit=components.unit_name(unit))
+    return _("city total")
 
 
 def trend(series: pd.DataFrame) -> go.Figure:
@@ -45,42 +59,65 @@ def trend(series: pd.DataFrame) -> go.Figure:
     for row, field in enumerate(fields, start=1):
         one = series[series["field"] == field]
         unit, measure = one["unit"].iloc[0], one["measure"].iloc[0]
-        axis = f"{unit}, city {measure}".strip(", ")
         decimals = ",.1f" if measure == "average" else ",.0f"
         figure.add_trace(
             go.Scatter(
-                x=one["period"],
+                x=[period_label(p) for p in one["period"]],
                 y=one["value"],
                 name=field,
-                mode="lines+markers",
-                hovertemplate=f"%{{x}}: %{{y:{decimals}}} {unit}<extra></extra>",
+                mode="lines+markers",  # i18n: not text
+                hovertemplate=f"%{{x}}: %{{y:{decimals}}} {components.unit_name(unit)}"
+                + components.HOVER_END,
             ),
             row=row,
             col=1,
         )
-        figure.update_yaxes(title_text=axis, tickformat=decimals, row=row, col=1)
-    figure.update_xaxes(type="category", title_text="month", row=max(1, len(fields)), col=1)
+        figure.update_yaxes(title_text=_axis(unit, measure), tickformat=decimals, row=row, col=1)
+    figure.update_xaxes(type="category", title_text=_("month"), row=max(1, len(fields)), col=1)
     return figure.update_layout(height=220 * max(1, len(fields)) + 60, showlegend=False)
+
+
+def _in_words(
+    framework: Framework, detail: pages.IndicatorDetail, agencies: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The heatmap, values and trend with agencies, indicators and fields named in the
+    reader's language."""
+    named = {
+        str(n): i18n.name(n, z) for n, z in zip(agencies["name"], agencies["name_zh"], strict=True)
+    }
+    indicators: dict[str, str] = {}
+    for ind in framework.indicators:
+        for written in (f"{ind.label}<br>{ind.label_zh}".removesuffix("<br>"), ind.label):
+            indicators[written] = i18n.label(ind)
+    heat = detail.heatmap.rename(index=named, columns=indicators).sort_index()
+    values = detail.values.assign(
+        agency_name=detail.values["agency_name"].map(lambda n: named.get(str(n), n)),
+        agency_type=detail.values["agency_type"].map(lambda t: display.type_label(framework, t)),
+    )
+    series = detail.trend
+    if not series.empty:
+        series = series.assign(
+            field=series["field_id"].map(lambda f: i18n.label(framework.field_def(str(f))))
+        )
+    return heat, values, series
 
 
 def render() -> None:
     """Heatmap of scores, the chosen indicator's distribution and its city-wide figures."""
-    view = components.period_page("Indicators")
+    view = components.period_page(_("Indicators"))
     if view is None:
         return
     ctx, period, evaluation = view.ctx, view.period, view.evaluation
-    labels = {i.id: f"{i.label} {i.label_zh}".strip() for i in ctx.framework.indicators}
+    labels = {i.id: i18n.label(i) for i in ctx.framework.indicators}
     chosen: str = st.selectbox(
-        "Indicator", list(labels), format_func=lambda i: labels[i], key="indicator"
+        _("Indicator"), list(labels), format_func=lambda i: labels[i], key="indicator"
     )
     detail = pages.indicator_detail(ctx.actor, ctx.data, evaluation, chosen)
-    st.subheader(f"Scores, {period}")
-    st.plotly_chart(heatmap(detail.heatmap, ctx.framework.scale), key="heatmap")
+    heat, values, series = _in_words(ctx.framework, detail, ctx.data.agencies)
+    st.subheader(_("Scores, {period}", period=period_label(period)))
+    st.plotly_chart(heatmap(heat, ctx.framework.scale), key="heatmap")
     left, right = st.columns(2)
-    left.subheader("Distribution")
-    values = detail.values.assign(
-        agency_type=detail.values["agency_type"].map(lambda t: display.type_label(ctx.framework, t))
-    )
+    left.subheader(_("Distribution"))
     left.plotly_chart(
         px.strip(
             values,
@@ -88,20 +125,24 @@ def render() -> None:
             y="value",
             hover_name="agency_name",
             color="agency_type",
-            labels={"agency_type": "agency type", "value": ctx.framework.indicator(chosen).label},
+            labels={"agency_type": _("agency type"), "value": labels[chosen]},
         )
-        .update_traces(hovertemplate="%{hovertext}<br>%{y:,.3~f}<extra></extra>")
+        .update_traces(
+            hovertemplate="%{hovertext}<br>%{y:,.3~f}" + components.HOVER_END  # i18n: not text
+        )
         .update_layout(showlegend=False, height=360),
         key="distribution",
     )
-    right.subheader("City-wide figures")
+    right.subheader(_("City-wide figures"))
     right.caption(
-        "Each month's city-wide figure, counted as on the Overview: a field the framework "
-        "takes from the agency type that reports the city's own total is taken from it alone, "
-        "never added twice; a field of averages is the city's average, weighted as the "
-        "indicator weights it."
+        _(
+            "Each month's city-wide figure, counted as on the Overview: a field the framework "
+            "takes from the agency type that reports the city's own total is taken from it "
+            "alone, never added twice; a field of averages is the city's average, weighted as "
+            "the indicator weights it."
+        )
     )
-    if detail.trend.empty:
-        right.info("No figures of this indicator are stored yet.")
+    if series.empty:
+        right.info(_("No figures of this indicator are stored yet."))
     else:
-        right.plotly_chart(trend(detail.trend), key="trend")
+        right.plotly_chart(trend(series), key="trend")

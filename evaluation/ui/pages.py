@@ -9,7 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from evaluation.permissions import Actor, Permission
+from evaluation.i18n import N_, Text, _
+from evaluation.permissions import Actor, Permission, Role
 from evaluation.ui import (
     account_pages,
     admin_page,
@@ -33,19 +34,28 @@ class PageSpec:
     needs."""
 
     render: Callable[[], None]
-    title: str
+    label: Text  # an N_ message, rendered when read: the menu is in each reader's language
     url_path: str
     icon: str
     permission: Permission
 
+    @property
+    def title(self) -> str:
+        """The page's title in the reader's language."""
+        return str(self.label)
+
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
-        overview_page.render, "Overview", "overview", ":material/dashboard:", Permission.SEE_DRAFTS
+        overview_page.render,
+        N_("Overview"),
+        "overview",
+        ":material/dashboard:",
+        Permission.SEE_DRAFTS,
     ),
     PageSpec(
         rankings_page.render,
-        "Rankings",
+        N_("Rankings"),
         "rankings",
         ":material/leaderboard:",
         Permission.SEE_PUBLISHED,
@@ -53,36 +63,42 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(*links.PROFILE, Permission.SEE_AGENCY),
     PageSpec(
         indicators_page.render,
-        "Indicators",
+        N_("Indicators"),
         "indicators",
         ":material/grid_on:",
         Permission.SEE_DRAFTS,
     ),
     PageSpec(
         submissions_page.render,
-        "Submissions",
+        N_("Submissions"),
         "submissions",
         ":material/event_available:",
         Permission.SEE_DRAFTS,
     ),
     PageSpec(
-        upload_page.render, "Upload", "upload", ":material/upload_file:", Permission.UPLOAD_FIGURES
+        upload_page.render,
+        N_("Upload"),
+        "upload",
+        ":material/upload_file:",
+        Permission.UPLOAD_FIGURES,
     ),
     PageSpec(
         framework_page.render,
-        "Framework",
+        N_("Framework"),
         "framework",
         ":material/account_tree:",
         Permission.SEE_FRAMEWORK,
     ),
-    PageSpec(publish_page.render, "Publish", "publish", ":material/campaign:", Permission.PUBLISH),
     PageSpec(
-        weights_page.render, "Weights", "weights", ":material/tune:", Permission.ANALYSE_WEIGHTS
+        publish_page.render, N_("Publish"), "publish", ":material/campaign:", Permission.PUBLISH
     ),
-    PageSpec(audit_page.render, "Audit", "audit", ":material/policy:", Permission.READ_AUDIT),
+    PageSpec(
+        weights_page.render, N_("Weights"), "weights", ":material/tune:", Permission.ANALYSE_WEIGHTS
+    ),
+    PageSpec(audit_page.render, N_("Audit"), "audit", ":material/policy:", Permission.READ_AUDIT),
     PageSpec(
         admin_page.render,
-        "Administration",
+        N_("Administration"),
         "admin",
         ":material/admin_panel_settings:",
         Permission.MANAGE_ACCOUNTS,
@@ -127,7 +143,7 @@ def _closed(spec: PageSpec, reason: str, instead: st.Page) -> st.Page:
     def closed() -> None:
         st.title(spec.title)
         st.error(reason)
-        st.page_link(instead, label=f"Go to {instead.title}", icon=instead.icon)
+        st.page_link(instead, label=_("Go to {page}", page=instead.title), icon=instead.icon)
 
     return st.Page(
         closed, title=spec.title, url_path=spec.url_path, icon=spec.icon, visibility="hidden"
@@ -138,7 +154,7 @@ def _signing_in(spec: PageSpec) -> st.Page:
     """Signed out, every page's address shows the sign-in form; once signed in, the same
     address shows the page (a link someone sent survives signing in)."""
     return st.Page(
-        account_pages.sign_in_page, title="Sign in", url_path=spec.url_path, visibility="hidden"
+        account_pages.sign_in_page, title=_("Sign in"), url_path=spec.url_path, visibility="hidden"
     )
 
 
@@ -147,10 +163,21 @@ def _exchanging() -> list[st.Page]:
     that follows (at the same address, which then shows its page)."""
     wait = account_pages.exchange_page
     return [
-        st.Page(wait, title="Signing in", url_path=HOME, default=True),
-        st.Page(wait, title="Welcome", url_path="welcome", visibility="hidden"),
+        st.Page(wait, title=_("Signing in"), url_path=HOME, default=True),
+        st.Page(wait, title=_("Welcome"), url_path="welcome", visibility="hidden"),
         *(st.Page(wait, title=s.title, url_path=s.url_path, visibility="hidden") for s in PAGES),
     ]
+
+
+def _not_open(page: Text, role: Role) -> str:
+    """Why a page is closed to a role, in a sentence."""
+    if role == "admin":
+        return _("The {page} page is not open to admin accounts.", page=page)
+    if role == "coordinator":
+        return _("The {page} page is not open to coordinator accounts.", page=page)
+    if role == "agency":
+        return _("The {page} page is not open to agency accounts.", page=page)
+    return _("The {page} page is not open to auditor accounts.", page=page)
 
 
 def visible(actor: Actor | None, has_users: bool, empty: bool) -> list[st.Page]:
@@ -159,20 +186,19 @@ def visible(actor: Actor | None, has_users: bool, empty: bool) -> list[st.Page]:
     url path whoever looks; the root opens the actor's first page; the pages an actor may not
     open say so at their address."""
     if not has_users:
-        return [st.Page(account_pages.first_admin_page, title="Set up", default=True)]
+        return [st.Page(account_pages.first_admin_page, title=_("Set up"), default=True)]
     if actor is None:
-        sign_in = st.Page(account_pages.sign_in_page, title="Sign in", default=True)
+        sign_in = st.Page(account_pages.sign_in_page, title=_("Sign in"), default=True)
         return [sign_in, *(_signing_in(spec) for spec in PAGES)]
     if account_pages.exchanging():
         return _exchanging()
     if empty and any(actor.may(p) for p in welcome_page.PERMISSIONS):
-        welcome = st.Page(welcome_page.render, title="Welcome", url_path="welcome", default=True)
-        reason = "Nothing is stored yet: load the demo or register the agencies first."
+        welcome = st.Page(welcome_page.render, title=_("Welcome"), url_path="welcome", default=True)
+        reason = _("Nothing is stored yet: load the demo or register the agencies first.")
         return [welcome, *(_closed(spec, reason, welcome) for spec in PAGES)]
     menu = allowed_pages(actor)  # every role opens at least one page
-    role = f"{actor.role} accounts"
     closed = [
-        _closed(spec, f"The {spec.title} page is not open to {role}.", _page(menu[0]))
+        _closed(spec, _not_open(spec.title, actor.role), _page(menu[0]))
         for spec in PAGES
         if not actor.may(spec.permission)
     ]

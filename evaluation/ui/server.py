@@ -18,7 +18,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from evaluation import accounts
+from evaluation import accounts, i18n
+from evaluation.i18n import N_, Message
 from evaluation.services import sessions
 from evaluation.settings import setting
 
@@ -27,11 +28,13 @@ OPEN_PATH = "/session/open"  # POST code=<new session's token>, next=<where to g
 CLOSE_PATH = "/session/close"  # POST: clear the cookie
 UPLOAD_PREFIX = "/_stcore/upload_file/"
 MAX_FORM_BYTES = 4096
-REFUSED_UPLOAD = (
+# Refusals, read by whoever sent the request: in the office's language (LANGUAGE), since the
+# server does not know the reader's.
+REFUSED_UPLOAD = N_(
     "Files are accepted only from a signed-in user who may upload them. "
     "Reload the page and sign in again."
 )
-REFUSED_ORIGIN = "This sign-in request did not come from this dashboard's own pages."
+REFUSED_ORIGIN = N_("This sign-in request did not come from this dashboard's own pages.")
 
 
 def _now() -> datetime:
@@ -46,6 +49,12 @@ def _engine() -> sessions.Engine:
     from evaluation.ui import cache
 
     return cache.store(setting("DATABASE_URL"))
+
+
+def refusal(reason: Message) -> PlainTextResponse:
+    """A 403 answer giving `reason` in the office's language."""
+    with i18n.reading(i18n.default_language()):
+        return PlainTextResponse(str(reason), status_code=403)
 
 
 def _https(request: Request) -> bool:
@@ -88,7 +97,7 @@ async def open_session(request: Request) -> Response:
     """Exchange a new session's token for the HttpOnly cookie, then go on to the page."""
     form = await _form(request)
     if form is None or not same_origin(request):
-        return PlainTextResponse(REFUSED_ORIGIN, status_code=403)
+        return refusal(REFUSED_ORIGIN)
     token = await run_in_threadpool(sessions.exchange, _engine(), form.get("code", ""), _now())
     response = RedirectResponse(safe_next(form.get("next", "/")), status_code=303)
     if token is not None:
@@ -108,7 +117,7 @@ async def close_session(request: Request) -> Response:
     """Clear the cookie after signing out (the session itself ended in the database)."""
     form = await _form(request)
     if form is None or not same_origin(request):
-        return PlainTextResponse(REFUSED_ORIGIN, status_code=403)
+        return refusal(REFUSED_ORIGIN)
     response = RedirectResponse(safe_next(form.get("next", "/")), status_code=303)
     response.delete_cookie(
         COOKIE, path="/", httponly=True, secure=_https(request), samesite="strict"
@@ -130,8 +139,7 @@ class UploadGuard:
                 token = Request(scope).cookies.get(COOKIE)
                 allowed = await run_in_threadpool(sessions.may_send_files, _engine(), token, _now())
                 if not allowed:
-                    refusal = PlainTextResponse(REFUSED_UPLOAD, status_code=403)
-                    await refusal(scope, receive, send)
+                    await refusal(REFUSED_UPLOAD)(scope, receive, send)
                     return
         await self.app(scope, receive, send)
 

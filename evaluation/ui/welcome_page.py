@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
+from evaluation import display, i18n
 from evaluation.errors import EvaluationError
+from evaluation.framework import Framework
+from evaluation.i18n import _, _n
 from evaluation.permissions import Permission
 from evaluation.services import admin
 from evaluation.services import demo as demo_data
@@ -16,46 +17,60 @@ from evaluation.ui import components, state
 PERMISSIONS = (Permission.LOAD_DEMO, Permission.MANAGE_AGENCIES)
 
 
+def _types(framework: Framework) -> str:
+    """The agency type ids a file may name (with their labels for a Chinese reader)."""
+    if i18n.is_chinese():
+        return "、".join(f"{t}（{display.type_label(framework, t)}）" for t in framework.type_ids())
+    return ", ".join(framework.type_ids())
+
+
 def render() -> None:
     """Load the demo, or register the agencies from a file."""
     actor = state.actor()
     framework = state.current_framework()
     if framework is None or actor is None:
         return
-    st.title("Welcome")
+    st.title(_("Welcome"))
     st.write(
-        "The database is empty. Load the Y-city demo to look around, or start with your own "
-        "agencies."
+        _(
+            "The database is empty. Load the Y-city demo to look around, or start with your own "
+            "agencies."
+        )
     )
     demo, own = st.columns(2, border=True)
-    demo.subheader("Y-city demo")
+    demo.subheader(_("Y-city demo"))
     demo.write(
-        "About 30 agencies of every type with 36 months of figures, late and missing "
-        "submissions, revisions and a red-line event. Everything is synthetic and marked so."
+        _(
+            "About 30 agencies of every type with 36 months of figures, late and missing "
+            "submissions, revisions and a red-line event. Everything is synthetic and marked so."
+        )
     )
-    if demo.button("Load the demo data", type="primary", icon=":material/science:"):
-        with st.status("Loading the demo data…", expanded=True) as progress:
-            st.write("Generating 36 months of figures from a fixed seed…")
-            made = demo_data.load_demo(actor, state.engine(), framework, date.today()).accounts
-            progress.update(label="Demo data loaded", state="complete")
+    if demo.button(_("Load the demo data"), type="primary", icon=":material/science:"):
+        with st.status(_("Loading the demo data…"), expanded=True) as progress:
+            st.write(_("Generating 36 months of figures from a fixed seed…"))
+            made = demo_data.load_demo(actor, state.engine(), framework, i18n.today()).accounts
+            progress.update(label=_("Demo data loaded"), state="complete")
         st.session_state[components.DEMO_PASSWORDS] = [
             (a.username, a.password, a.role, a.agency or "") for a in made
         ]
         st.rerun()
-    own.subheader("Start with your agencies")
+    own.subheader(_("Start with your agencies"))
     own.write(
-        "Upload a CSV or XLSX with the columns `code`, `name`, `name_zh` (optional) and "
-        "`type` (one of: " + ", ".join(framework.type_ids()) + ")."
+        _(
+            "Upload a CSV or XLSX with the columns `code`, `name`, `name_zh` (optional) and "
+            "`type` (one of: {types}).",
+            types=_types(framework),
+        )
     )
     own.download_button(
-        "Download an agencies template (CSV)",
+        _("Download an agencies template (CSV)"),
         admin.agencies_template(framework),
         file_name="agencies.csv",
         mime="text/csv",
         on_click="ignore",
     )
-    agencies = own.file_uploader("Agencies file", type=["csv", "xlsx"], key="agencies_file")
-    if agencies is not None and own.button("Register these agencies"):
+    agencies = own.file_uploader(_("Agencies file"), type=["csv", "xlsx"], key="agencies_file")
+    if agencies is not None and own.button(_("Register these agencies")):
         try:
             added = admin.register_agencies(
                 actor, state.engine(), framework, agencies.getvalue(), agencies.name
@@ -63,5 +78,5 @@ def render() -> None:
         except EvaluationError as exc:
             own.error(str(exc))
             return
-        st.toast(f"{added} agencies registered")
+        st.toast(_n("{count} agency registered", "{count} agencies registered", added))
         st.rerun()
