@@ -148,13 +148,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def start_server(
-    database_path: Path, env: Mapping[str, str] | None = None, log_path: Path | None = None
+    database_path: Path,
+    env: Mapping[str, str] | None = None,
+    log_path: Path | None = None,
+    without: tuple[str, ...] = (),
 ) -> Iterator[Server]:
-    """Serve the dashboard on DATABASE_URL=sqlite:///`database_path` until the block ends."""
+    """Serve the dashboard on DATABASE_URL=sqlite:///`database_path` until the block ends;
+    the settings named in `without` are left unset (their defaults apply)."""
     port = free_port()
     log_path = log_path or database_path.with_name(f"streamlit-{port}.log")
     environment = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in without},
         "DATABASE_URL": f"sqlite:///{database_path}",
         # Without this the log file lags behind, and a failure report would miss the last lines.
         "PYTHONUNBUFFERED": "1",

@@ -63,7 +63,7 @@ def test_a_month_chosen_on_the_overview_is_kept_on_the_rankings(
     goto(page, demo_server, "overview")
     sidebar = page.get_by_test_id("stSidebar")
     with expect_rerun(page):
-        sidebar.get_by_test_id("stSelectbox").click()
+        sidebar.get_by_role("combobox", name="Which").click()
         page.get_by_role("option", name=month, exact=True).click()
     expect(page).to_have_url(re.compile(rf"/overview\?period={month}$"))
     with expect_rerun(page):

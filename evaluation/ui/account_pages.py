@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from evaluation import i18n
 from evaluation.errors import AuthenticationError, EvaluationError
+from evaluation.i18n import _
 from evaluation.permissions import Actor
 from evaluation.services import sessions, users
 from evaluation.ui import server, state
@@ -33,17 +35,18 @@ def sign_in_page() -> None:
     if st.session_state.pop(state.CLOSE_KEY, None) and state.session_cookie():
         # The session the cookie named has ended: the browser clears it and reloads this
         # address, so no form is drawn that the reload would throw away half filled in.
-        st.caption("Signing out…")
+        st.caption(_("Signing out…"))
         _post(server.CLOSE_PATH)
         return
-    st.title("Sign in")
+    language_switch()
+    st.title(_("Sign in"))
     if state.sso_configured():
-        st.button("Sign in with single sign-on", on_click=st.login, icon=":material/key:")
-        st.caption("or with a username and password:")
+        st.button(_("Sign in with single sign-on"), on_click=st.login, icon=":material/key:")
+        st.caption(_("or with a username and password:"))
     with st.form("sign_in"):
-        username = st.text_input("Username", key="sign_in_user")
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        username = st.text_input(_("Username"), key="sign_in_user")
+        password = st.text_input(_("Password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             token, _actor = sessions.sign_in(
@@ -58,23 +61,26 @@ def sign_in_page() -> None:
 
 def first_admin_page() -> None:
     """A new database has no accounts: create the first administrator."""
-    st.title("Create the first administrator")
+    language_switch()
+    st.title(_("Create the first administrator"))
     st.write(
-        "This database has no accounts yet. The first account is an administrator, who can then "
-        "add coordinators and agency users (`python -m evaluation users add`)."
+        _(
+            "This database has no accounts yet. The first account is an administrator, who can "
+            "then add coordinators and agency users (`python -m evaluation users add`)."
+        )
     )
     with st.form("first_admin"):
-        username = st.text_input("Username", key="admin_user")
-        email = st.text_input("Email (optional, for single sign-on)", key="admin_email")
+        username = st.text_input(_("Username"), key="admin_user")
+        email = st.text_input(_("Email (optional, for single sign-on)"), key="admin_email")
         password = st.text_input(
-            "Password (at least 12 characters)", type="password", key="admin_password"
+            _("Password (at least 12 characters)"), type="password", key="admin_password"
         )
-        again = st.text_input("Repeat the password", type="password", key="admin_again")
-        submitted = st.form_submit_button("Create and sign in", type="primary")
+        again = st.text_input(_("Repeat the password"), type="password", key="admin_again")
+        submitted = st.form_submit_button(_("Create and sign in"), type="primary")
     if not submitted:
         return
     if password != again:
-        st.error("The two passwords differ.")
+        st.error(_("The two passwords differ."))
         return
     try:
         users.create_first_admin(state.engine(), username, password, email)
@@ -97,17 +103,62 @@ def exchange_page() -> None:
     """Right after signing in: the browser exchanges the new session for its cookie and reloads
     this address, which then draws the page; drawing it now would only be thrown away (with
     anything typed or clicked meanwhile)."""
-    st.caption("Signing in…")
+    st.caption(_("Signing in…"))
     if code := st.session_state.pop(state.EXCHANGE_KEY, None):
         _post(server.OPEN_PATH, code)
 
 
+def language_switch() -> None:
+    """Before signing in: the language of this tab (中文 / English), kept across its pages."""
+    key = state.keep(state.LANGUAGE_KEY, i18n.language())
+    st.segmented_control(
+        _("Language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key=key,
+        label_visibility="collapsed",
+    )
+
+
+ROLE_WORDS = {
+    "admin": i18n.N_("administrator"),
+    "coordinator": i18n.N_("coordinator"),
+    "agency": i18n.N_("agency user"),
+    "auditor": i18n.N_("auditor"),
+}
+
+
+def _own_language(actor: Actor) -> None:
+    """Keep the language the signed-in person chose in the sidebar with their account."""
+    users.set_language(actor, state.engine(), st.session_state.get("account_language"))
+
+
 def sidebar(actor: Actor) -> None:
-    """Who is signed in, and the sign-out button."""
+    """Who is signed in, their language and the sign-out button."""
     token = st.session_state.get(state.TOKEN_KEY, "")
-    where = f", {actor.agency}" if actor.agency else ""
-    st.sidebar.caption(f"Signed in as **{actor.name}** ({actor.role}{where})")
-    if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
+    role = str(ROLE_WORDS.get(actor.role, actor.role))
+    if actor.agency:
+        who = _(
+            "Signed in as **{name}** ({role}, {agency})",
+            name=actor.name,
+            role=role,
+            agency=actor.agency,
+        )
+    else:
+        who = _("Signed in as **{name}** ({role})", name=actor.name, role=role)
+    st.sidebar.caption(who)
+    languages = list(i18n.LANGUAGES)
+    st.sidebar.radio(
+        _("Language"),
+        languages,
+        index=languages.index(i18n.language()),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key="account_language",
+        on_change=_own_language,
+        args=(actor,),
+        horizontal=True,
+    )
+    if st.sidebar.button(_("Sign out"), icon=":material/logout:", key="sign_out"):
         sessions.sign_out(state.engine(), token, datetime.now(UTC))
         del st.session_state[state.TOKEN_KEY]
         st.session_state[state.SIGNED_OUT] = True

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from evaluation import i18n
 from evaluation.errors import AuthenticationError
 from evaluation.framework import Framework
+from evaluation.i18n import _
 from evaluation.permissions import Actor
 from evaluation.scoring.result import Evaluation
 from evaluation.services import sessions, store
@@ -24,6 +26,8 @@ TOKEN_KEY = "session_token"  # the only sign-in state in the browser session: a 
 EXCHANGE_KEY = "session_exchange"
 SIGNED_OUT = "signed_out"  # the cookie of this tab is stale until the page reloads
 CLOSE_KEY = "session_close"  # signed out: the browser is to clear the cookie once
+LANGUAGE_KEY = "language"  # the language chosen on the sign-in page, for this tab
+LANGUAGE_PARAM = "lang"  # ?lang=en opens the sign-in page in English
 
 
 def database_url() -> str:
@@ -91,10 +95,24 @@ def actor() -> Actor | None:
     found = sessions.actor_for(engine(), token, datetime.now(UTC))
     if found is None:
         if st.session_state.pop(TOKEN_KEY, None) is not None:
-            st.toast("Your session has ended; please sign in again.")
+            st.toast(_("Your session has ended; please sign in again."))
         return None
     st.session_state[TOKEN_KEY] = token
     return found
+
+
+def tab_language() -> str | None:
+    """The language chosen for this tab before signing in (the sign-in page's switch, or
+    ?lang= in its address), if any."""
+    chosen = st.session_state.get(KEEP + LANGUAGE_KEY) or st.query_params.get(LANGUAGE_PARAM)
+    return i18n.normalise(chosen)
+
+
+def use_language(who: Actor | None) -> str:
+    """Render this run in the reader's language: the account's own, else the tab's choice, else
+    the office's (LANGUAGE). Called at the start of every run, before anything is drawn."""
+    own = who.language if who is not None else None
+    return i18n.set_language(i18n.normalise(own) or tab_language())
 
 
 def signed_in(token: str) -> None:
@@ -117,7 +135,7 @@ def current_framework(show_problems: bool = False) -> Framework | None:
     status = cache.framework_status(str(path), modified)
     framework, note = cache.served_framework(database_url(), str(path), modified)
     if status.error is not None:
-        st.error(f"{path.name} is invalid: {note}.")
+        st.error(_("{file} is invalid: {note}.", file=path.name, note=note))
         if show_problems or framework is None:
             st.code("\n".join(str(p) for p in status.error.problems), language="text")
     return framework
@@ -137,18 +155,21 @@ def context() -> Context | None:
     """Everything a page needs; None (with the reason shown) when nothing can be shown."""
     who = actor()
     if who is None:
-        st.info("Please sign in.")
+        st.info(_("Please sign in."))
         return None
     framework = current_framework()
     if framework is None:
         return None
     version = store.data_version(engine())
-    return Context(framework, who, cache.dataset(database_url(), version), version)
+    with st.spinner(_("Reading the figures…")):
+        data = cache.dataset(database_url(), version)
+    return Context(framework, who, data, version)
 
 
 def evaluation_of(ctx: Context, period: str) -> Evaluation | None:
     """The cached evaluation of a period."""
-    return cache.evaluation(database_url(), ctx.version, ctx.framework, period)
+    with st.spinner(_("Scoring…")):
+        return cache.evaluation(database_url(), ctx.version, ctx.framework, period)
 
 
 def store_is_empty() -> bool:
