@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
 from evaluation.errors import InputError
+from evaluation.i18n import N_, Message, Text
 from evaluation.permissions import ROLES
 
 MIN_PASSWORD_LENGTH = 12
@@ -24,10 +25,11 @@ IDLE_EXPIRY = timedelta(hours=8)
 LIFETIME = timedelta(hours=12)  # a session ends this long after sign-in, however busy
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,59}$")
 # One message for every failed sign-in, so it never tells whether a username exists.
-SIGN_IN_FAILED = (
+SIGN_IN_FAILED = N_(
     "Sign-in failed: the username or password is wrong, or the account is locked or disabled. "
-    f"After {MAX_FAILED_LOGINS} failed attempts an account is locked for "
-    f"{int(LOCKOUT.total_seconds() // 60)} minutes."
+    "After {attempts} failed attempts an account is locked for {minutes} minutes.",
+    attempts=MAX_FAILED_LOGINS,
+    minutes=int(LOCKOUT.total_seconds() // 60),
 )
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
@@ -38,8 +40,11 @@ def check_username(username: str) -> str:
     name = username.strip()
     if not USERNAME.match(name):
         raise InputError(
-            "username: expected 2-60 letters, digits, '.', '_', '@' or '-' starting with a letter "
-            f'or digit, got "{username}"'
+            N_(
+                "username: expected 2-60 letters, digits, '.', '_', '@' or '-' starting with a "
+                'letter or digit, got "{found}"',
+                found=username,
+            )
         )
     return name
 
@@ -47,11 +52,15 @@ def check_username(username: str) -> str:
 def check_role(role: str, agency: str | None) -> None:
     """A known role; agency users name their agency, others none."""
     if role not in ROLES:
-        raise InputError(f'role: expected one of {", ".join(ROLES)}, got "{role}"')
+        raise InputError(
+            N_('role: expected one of {roles}, got "{found}"', roles=", ".join(ROLES), found=role)
+        )
     if role == "agency" and not agency:
-        raise InputError("agency: an agency user must be bound to an agency code")
+        raise InputError(N_("agency: an agency user must be bound to an agency code"))
     if role != "agency" and agency:
-        raise InputError(f'agency: only agency users are bound to an agency, got "{agency}"')
+        raise InputError(
+            N_('agency: only agency users are bound to an agency, got "{found}"', found=agency)
+        )
 
 
 def normalised(password: str) -> str:
@@ -66,18 +75,50 @@ def check_password(password: str) -> None:
     visible = "".join(c for c in normalised(password) if unicodedata.category(c)[0] != "C")
     if len(visible) < MIN_PASSWORD_LENGTH:
         raise InputError(
-            f"password: expected at least {MIN_PASSWORD_LENGTH} visible characters, "
-            f"got {len(visible)}"
+            N_(
+                "password: expected at least {minimum} visible characters, got {found}",
+                minimum=MIN_PASSWORD_LENGTH,
+                found=len(visible),
+            )
         )
     if len(set(visible)) == 1:
-        raise InputError("password: expected more than one distinct character")
+        raise InputError(N_("password: expected more than one distinct character"))
     strength = zxcvbn(visible[:MAX_CHECKED])
     if strength["score"] < MIN_STRENGTH:
-        advice = strength["feedback"].get("warning") or "it follows a common pattern"
-        raise InputError(
-            f"password: too easy to guess ({advice.rstrip('.').lower()}); use a few unrelated "
-            "words or a longer phrase"
-        )
+        raise InputError(_too_easy(str(strength["feedback"].get("warning") or "")))
+
+
+# zxcvbn's warnings (its own English words, lower case, without the full stop), in the reader's
+# language; a warning not listed here is shown as zxcvbn wrote it.
+ZXCVBN_WARNINGS: dict[str, Message] = {
+    m.msgid: m
+    for m in (
+        N_("straight rows of keys are easy to guess"),
+        N_("short keyboard patterns are easy to guess"),
+        N_('repeats like "aaa" are easy to guess'),
+        N_('repeats like "abcabcabc" are only slightly harder to guess than "abc"'),
+        N_('sequences like "abc" or "6543" are easy to guess'),
+        N_("recent years are easy to guess"),
+        N_("dates are often easy to guess"),
+        N_("this is a top-10 common password"),
+        N_("this is a top-100 common password"),
+        N_("this is a very common password"),
+        N_("this is similar to a commonly used password"),
+        N_("a word by itself is easy to guess"),
+        N_("names and surnames by themselves are easy to guess"),
+        N_("common names and surnames are easy to guess"),
+    )
+}
+
+
+def _too_easy(warning: str) -> Message:
+    """The refusal of a guessable password, with zxcvbn's reason in the reader's words."""
+    said = warning.strip().rstrip(".").lower()
+    reason: Text = ZXCVBN_WARNINGS.get(said, said) if said else N_("it follows a common pattern")
+    return N_(
+        "password: too easy to guess ({reason}); use a few unrelated words or a longer phrase",
+        reason=reason,
+    )
 
 
 def hash_password(password: str) -> str:

@@ -32,7 +32,7 @@ AREAS: dict[str, tuple[str, ...]] = {
             "weights",
         )
     )
-    + ("evaluation/display.py",),
+    + ("evaluation/ui/weights_analysis.py", "evaluation/display.py"),
     "ui": ("evaluation/ui/**.py", "dashboard.py"),
     "cli": ("evaluation/cli/**.py", "evaluation/__main__.py"),
     "files": ("evaluation/io/**.py", "evaluation/ingest/**.py"),
@@ -55,7 +55,7 @@ def method_map(domain: str) -> list[tuple[str, str]]:
         mapping += [(p, "python" if other == domain else "ignore") for p in patterns]
         if other == domain:
             break
-    return mapping + [("**", "ignore")]
+    return mapping  # files no pattern matches are not read (an ignore of "**" would prune dirs)
 
 
 def extracted(domain: str) -> Catalog:
@@ -97,8 +97,9 @@ def update(domain: str) -> None:
         stored.obsolete.clear()
         if language == "en":
             for message in stored:
-                if message.id and not message.string:
-                    message.string = message.id
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.id and not all(strings):
+                    message.string = message.id  # plural entries: (singular, plural)
         path = catalog_path(language, domain)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:

@@ -12,14 +12,19 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.framework import Framework
+from evaluation.i18n import N_, Message
+from evaluation.scoring.texts import Bilingual, Lazy
 
 EMPTY = "–"  # what a cell with no value shows
-STATUS_WORDS = {
-    "ok": "reported",
-    "not_applicable": "not applicable",
-    "no_activity": "no activity",
-    "missing": "missing",
+# An indicator's status in words; `str()` reads them in the reader's language.
+STATUS_WORDS: dict[str, Message] = {
+    "ok": N_("reported"),
+    "not_applicable": N_("not applicable"),
+    "no_activity": N_("no activity"),
+    "missing": N_("missing"),
+    "imputed": N_("imputed"),
 }
 SCORE_COLUMNS = ("score",)  # columns holding a 0..scale score; dimension scores start with dim.
 
@@ -45,20 +50,33 @@ def figure(value: object, decimals: int = 2) -> str:
 
 
 def share(value: object, decimals: int = 1) -> str:
-    """A fraction as a percentage: 0.253 -> 25.3 %."""
+    """A fraction as a percentage: 0.253 -> 25.3 % (25.3% for a Chinese reader)."""
     number = _number(value)
-    return EMPTY if number is None else f"{number * 100:.{decimals}f} %"
+    if number is None:
+        return EMPTY
+    return f"{number * 100:.{decimals}f}" + ("%" if i18n.is_chinese() else " %")
 
 
 def type_label(framework: Framework, type_id: object) -> str:
-    """An agency type's label (`bank` -> Bank); the id itself when the framework lacks it."""
-    labels = {t.id: t.label for t in framework.agency_types}
-    return labels.get(str(type_id), EMPTY if _blank(type_id) else str(type_id))
+    """An agency type's label in the reader's language (`bank` -> Bank, 银行); the id itself
+    when the framework lacks it."""
+    for agency_type in framework.agency_types:
+        if agency_type.id == str(type_id):
+            return i18n.label(agency_type)
+    return EMPTY if _blank(type_id) else str(type_id)
 
 
 def status_word(status: object) -> str:
-    """An indicator status in words (`not_applicable` -> not applicable)."""
-    return STATUS_WORDS.get(str(status), EMPTY if _blank(status) else str(status))
+    """An indicator status in the reader's words (`not_applicable` -> not applicable, 不适用)."""
+    word = STATUS_WORDS.get(str(status))
+    if word is not None:
+        return str(word)
+    return EMPTY if _blank(status) else str(status)
+
+
+def listing(items: Iterable[object]) -> str:
+    """Items one after another as the reader lists them: `a, b` (English), `a、b` (Chinese)."""
+    return ("、" if i18n.is_chinese() else ", ").join(str(item) for item in items)
 
 
 def readable(
@@ -67,7 +85,8 @@ def readable(
     type_columns: Iterable[str] = ("agency_type", "type"),
     status_columns: Iterable[str] = ("status",),
 ) -> pd.DataFrame:
-    """A copy of `frame` with type ids and statuses in words and None/NaN in text columns blank.
+    """A copy of `frame` with type ids and statuses in the reader's words, messages read in the
+    reader's language and None/NaN in text columns blank.
 
     Numeric columns keep their numbers (so tables still sort); format them with a column
     config or a Styler using `score` and `figure`.
@@ -82,13 +101,35 @@ def readable(
     for column in out.columns:
         kind = out[column].dtype
         if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind)):
-            out[column] = out[column].astype(object).map(lambda v: "" if _blank(v) else v)
+            out[column] = out[column].astype(object).map(_cell)
+    return out
+
+
+def agency_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose `agency_name` is in the reader's language (the Chinese name for
+    a Chinese reader, when set) and without the `agency_name_zh` column."""
+    if "agency_name" not in frame.columns:
+        return frame
+    out = frame.copy()
+    if "agency_name_zh" in out.columns:
+        out["agency_name"] = [
+            i18n.name(en, zh)
+            for en, zh in zip(out["agency_name"], out["agency_name_zh"], strict=True)
+        ]
+        out = out.drop(columns=["agency_name_zh"])
     return out
 
 
 def score_formats(frame: pd.DataFrame) -> dict[str, object]:
     """Styler formats: every score column (`score`, `dim.*`) cut to one decimal."""
     return {c: score for c in frame.columns if c in SCORE_COLUMNS or str(c).startswith("dim.")}
+
+
+def _cell(value: object) -> object:
+    """A text cell as shown: blank for None/NaN, a message (or other lazy text) read now."""
+    if _blank(value):
+        return ""
+    return str(value) if isinstance(value, Message | Lazy | Bilingual) else value
 
 
 def _blank(value: object) -> bool:

@@ -286,5 +286,22 @@ def _locale() -> Locale:
 
 def label(item: object) -> str:
     """A framework item's label in the reader's language (`label_zh` for Chinese, when set)."""
-    chinese = str(getattr(item, "label_zh", "") or "")
-    return chinese if is_chinese() and chinese else str(getattr(item, "label", "") or "")
+    return text_of(item, "label")
+
+
+def text_of(item: object, name: str) -> str:
+    """A framework item's text `name` (label, incentive, reason, description) in the reader's
+    language: `<name>_zh` for a Chinese reader when set, else `<name>`."""
+    chinese = str(getattr(item, f"{name}_zh", "") or "")
+    return chinese if is_chinese() and chinese else str(getattr(item, name, "") or "")
+
+
+def name(english: object, chinese: object) -> str:
+    """An agency's name in the reader's language: the Chinese name for a Chinese reader when it
+    has one, else the English name (and the other way round)."""
+    first, second = (chinese, english) if is_chinese() else (english, chinese)
+    for candidate in (first, second):
+        text = "" if candidate is None else str(candidate)
+        if text and text.lower() != "nan":
+            return text
+    return ""

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 
 from evaluation.errors import InputError
+from evaluation.i18n import N_
 
 PeriodKind = Literal["month", "quarter", "year"]
 
@@ -70,7 +71,11 @@ def parse_period(text: object) -> Period:
     elif m := _YEAR.match(raw):
         return Period("year", int(m.group(1)), 1)
     raise InputError(
-        f'period: expected a month "YYYY-MM", a quarter "YYYY-Qn" or a year "YYYY", got "{raw}"'
+        N_(
+            'period: expected a month "YYYY-MM", a quarter "YYYY-Qn" or a year "YYYY", '
+            'got "{found}"',
+            found=raw,
+        )
     )
 
 
@@ -78,7 +83,7 @@ def month_of(text: object) -> str:
     """Check that `text` is a single month and return it as `YYYY-MM`."""
     period = parse_period(text)
     if period.kind != "month":
-        raise InputError(f'period: expected a month "YYYY-MM", got "{text}"')
+        raise InputError(N_('period: expected a month "YYYY-MM", got "{found}"', found=text))
     return period.label
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Literal
 
 from evaluation.errors import PermissionDeniedError
+from evaluation.i18n import N_, Message, Text
 
 Role = Literal["admin", "coordinator", "agency", "auditor", "console"]
 # Roles an account can have; the console is the server's own command line, not an account.
@@ -85,18 +86,42 @@ def console(name: str = CONSOLE) -> Actor:
     return Actor(name, "console")
 
 
-def _who(actor: Actor) -> str:
-    """How a refusal names the actor."""
-    return f"{actor.name} ({actor.role}{', ' + actor.agency if actor.agency else ''})"
+# A role as refusals and the command line name it (the English words are the role ids).
+ROLE_WORDS: dict[str, Message] = {
+    "admin": N_("admin"),
+    "coordinator": N_("coordinator"),
+    "agency": N_("agency"),
+    "auditor": N_("auditor"),
+    CONSOLE: N_("console"),
+}
 
 
-def require(actor: Actor, permission: Permission, what: str) -> None:
-    """Refuse with a plain message unless the actor has the permission."""
+def role_word(role: str) -> Text:
+    """A role in the reader's words (an unknown role as it is)."""
+    return ROLE_WORDS.get(role, role)
+
+
+def _who(actor: Actor) -> Message:
+    """How a refusal names the actor: its name, role and, for agency users, agency."""
+    role = role_word(actor.role)
+    if actor.agency:
+        return N_("{name} ({role}, {agency})", name=actor.name, role=role, agency=actor.agency)
+    return N_("{name} ({role})", name=actor.name, role=role)
+
+
+def _refusal(actor: Actor, what: Text) -> PermissionDeniedError:
+    """The refusal of `what` (a verb phrase: N_("publish evaluations")) to the actor."""
+    return PermissionDeniedError(N_("{who} may not {what}", who=_who(actor), what=what))
+
+
+def require(actor: Actor, permission: Permission, what: Text) -> None:
+    """Refuse with a plain message unless the actor has the permission; `what` is what was
+    asked, a verb phrase (`N_("publish evaluations")`), rendered in the reader's language."""
     if not actor.may(permission):
-        raise PermissionDeniedError(f"{_who(actor)} may not {what}")
+        raise _refusal(actor, what)
 
 
-def require_for(actor: Actor, permission: Permission, agency_code: str, what: str) -> None:
+def require_for(actor: Actor, permission: Permission, agency_code: str, what: Text) -> None:
     """Refuse unless the actor has an agency-scoped permission for this agency."""
     if not actor.may_for(permission, agency_code):
-        raise PermissionDeniedError(f"{_who(actor)} may not {what}")
+        raise _refusal(actor, what)

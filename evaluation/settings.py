@@ -49,4 +49,5 @@ def setting(name: str) -> str:
     for key, default, _help in SETTINGS:
         if key == name:
             return os.environ.get(key, default)
-    raise KeyError(f"unknown setting {name!r}; valid: {', '.join(k for k, _, _ in SETTINGS)}")
+    valid = ", ".join(k for k, _, _ in SETTINGS)
+    raise KeyError(f"unknown setting {name!r}; valid: {valid}")  # i18n: not text (a bug)

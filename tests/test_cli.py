@@ -460,3 +460,58 @@ def test_the_commands_read_the_framework_named_by_indicators_file(tmp_path: Path
     other.write_text("version: 1\n", encoding="utf-8")
     refused = run_cli("score", "--period", "2026-10", database=tmp_path / "e.db", settings=settings)
     assert refused.returncode == 2 and "city-framework.yaml" in refused.stderr
+
+
+def test_the_command_line_speaks_chinese_when_language_is_chinese(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    chinese = {"LANGUAGE": "zh_CN"}
+    helped = run_cli("--help", settings=chinese)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith("用法：python -m evaluation")
+    assert "显示本帮助信息并退出" in helped.stdout and "选项" in helped.stdout
+    assert "校验指标体系文件" in helped.stdout
+    assert "usage:" not in helped.stdout and "show this help" not in helped.stdout
+    missing = run_cli("score", settings=chinese)
+    assert missing.returncode == 2
+    assert "错误：缺少必需的参数：--period" in missing.stderr and "用法：" in missing.stderr
+    common = ("--indicators", str(files["fw"]), "--agencies", str(files["agencies"]))
+    bad = run_cli(
+        "score",
+        *common,
+        "--figures",
+        str(files["figures"]),
+        "--period",
+        "2026-13",
+        settings=chinese,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        "错误：考评期间：应为月份“YYYY-MM”、季度“YYYY-Qn”或年份“YYYY”，实为“2026-13”"
+    )
+    empty = run_cli(
+        "uncertainty",
+        *common,
+        "--figures",
+        str(files["figures"]),
+        "--period",
+        "2030-01",
+        "--samples",
+        "20",
+        settings=chinese,
+    )
+    assert empty.returncode == 2
+    assert "没有2030年1月的报送数据" in empty.stderr
+    checked = run_cli("check", str(files["fw"]), settings=chinese)
+    assert checked.returncode == 0 and checked.stdout.startswith("fw.yaml校验通过：")
+    # The machine interface does not change with the language.
+    scored = run_cli(
+        "score",
+        *common,
+        "--figures",
+        str(files["figures"]),
+        "--period",
+        "2026-10",
+        settings=chinese,
+    )
+    assert scored.stdout.splitlines()[0].startswith("agency_code,agency_name,agency_type,period")

@@ -10,15 +10,16 @@ import pandas as pd
 
 from evaluation.analysis import sensitivity, uncertainty
 from evaluation.analysis.batch import model_of, setting_problems
-from evaluation.cli.scoring import evaluation_of, with_figures, write_table
+from evaluation.cli.scoring import evaluation_of, shown_period, with_figures, write_table
 from evaluation.errors import InputError
+from evaluation.i18n import N_, _, _n
 from evaluation.scoring.normalisers import NORMALISERS
 from evaluation.scoring.result import Evaluation
 
 OPTION_OF_SETTING = {
     "samples": "--samples",
     "noise_indicator": "--noise",
-    "noise_dimension": "--noise-dimension",
+    "noise_dimension": "--noise-dimension",  # i18n: not text (an option)
     "seed": "--seed",
     "bootstrap": "--bootstrap",
 }
@@ -30,7 +31,11 @@ def methods_of(text: str) -> tuple[str, ...]:
     unknown = [m for m in methods if m not in NORMALISERS]
     if unknown:
         raise InputError(
-            f'--methods: unknown normalisation "{unknown[0]}"; valid: ' + ", ".join(NORMALISERS)
+            N_(
+                '--methods: unknown normalisation "{method}"; valid: {valid}',
+                method=unknown[0],
+                valid=", ".join(NORMALISERS),
+            )
         )
     return methods
 
@@ -47,15 +52,16 @@ def _check_settings(args: argparse.Namespace, bootstrap: int | None = None) -> N
     if args.noise_dimension is None:
         problems = [p for p in problems if p[0] != "noise_dimension"]
     if problems:
-        raise InputError(
-            "; ".join(f"{OPTION_OF_SETTING[name]}: {message}" for name, message in problems)
-        )
+        each = [
+            _("{option}: {problem}", option=OPTION_OF_SETTING[name], problem=message)
+            for name, message in problems
+        ]
+        raise InputError(_("; ").join(each))
 
 
 def _analysed(args: argparse.Namespace) -> Evaluation:
     """The evaluation of --period for an analysis, refused when the period has no figures."""
-    source = "the database" if args.figures is None else args.figures
-    return with_figures(evaluation_of(args), source, "analyse")
+    return with_figures(evaluation_of(args), args.figures, "analyse")
 
 
 def _with_settings(table: pd.DataFrame, settings: dict[str, int | float | str]) -> pd.DataFrame:
@@ -78,13 +84,39 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     write_table(_with_settings(result.table[columns], result.settings()), args)
     shaky = result.table.loc[~result.table["tier_robust"] & result.table["nominal_tier"].notna()]
     print(
-        f"{evaluation.period.label}: {args.samples} samples, noise {result.noise[0]:g} "
-        f"(indicators) and {result.noise[1]:g} (dimensions), seed {args.seed}"
-        + (f", normalisations drawn from {', '.join(result.methods)}" if result.methods else "")
-        + f"; tier not robust (<80 %): {', '.join(shaky['agency_code']) or 'none'}",
-        file=sys.stderr,
+        _uncertainty_summary(evaluation, args, result, list(shaky["agency_code"])), file=sys.stderr
     )
     return 0
+
+
+def _uncertainty_summary(
+    evaluation: Evaluation,
+    args: argparse.Namespace,
+    result: uncertainty.Uncertainty,
+    shaky: list[str],
+) -> str:
+    """One line for people: the settings of the run and the agencies whose tier is not robust."""
+    params = {
+        "period": shown_period(evaluation.period.label),
+        "samples": args.samples,
+        "indicators": f"{result.noise[0]:g}",
+        "dimensions": f"{result.noise[1]:g}",
+        "seed": args.seed,
+        "methods": ", ".join(result.methods),
+        "shaky": ", ".join(shaky) or _("none"),
+    }
+    if result.methods:
+        return _(
+            "{period}: {samples} samples, noise {indicators} (indicators) and {dimensions} "
+            "(dimensions), seed {seed}, normalisations drawn from {methods}; "
+            "tier not robust (<80 %): {shaky}",
+            **params,
+        )
+    return _(
+        "{period}: {samples} samples, noise {indicators} (indicators) and {dimensions} "
+        "(dimensions), seed {seed}; tier not robust (<80 %): {shaky}",
+        **params,
+    )
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -100,12 +132,21 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     }
     write_table(_with_settings(table, settings), args)
     print(
-        f"{evaluation.period.label}: N = {args.samples} ({table.attrs['evaluations']:,} "
-        f"evaluations), seed {args.seed}, {args.bootstrap} bootstrap resamples",
+        _n(
+            "{period}: N = {samples} ({evaluations:,} evaluations), seed {seed}, {count} bootstrap "
+            "resample",
+            "{period}: N = {samples} ({evaluations:,} evaluations), seed {seed}, {count} bootstrap "
+            "resamples",
+            args.bootstrap,
+            period=shown_period(evaluation.period.label),
+            samples=args.samples,
+            evaluations=int(table.attrs["evaluations"]),
+            seed=args.seed,
+        ),
         file=sys.stderr,
     )
     left_out = sensitivity.leave_one_out(model)
-    print("leave one indicator out (mean absolute rank change):", file=sys.stderr)
+    print(_("leave one indicator out (mean absolute rank change):"), file=sys.stderr)
     for row in left_out.head(5).itertuples():
         print(f"  {row.indicator:32s} {row.mean_abs_rank_change:.2f}", file=sys.stderr)
     return 0

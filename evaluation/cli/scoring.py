@@ -13,9 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.analysis.suggest import EXPLANATIONS, suggest_weights
 from evaluation.errors import InputError
 from evaluation.framework import Framework, load_framework
+from evaluation.i18n import N_, Message, Text, _, _n
 from evaluation.ingest.readers import read_table
 from evaluation.io.cells import safe_frame
 from evaluation.io.export import score_columns, to_csv, to_xlsx
@@ -67,18 +69,46 @@ def evaluation_of(args: argparse.Namespace) -> Evaluation:
         framework = load_framework(args.indicators)
         return score_period(console(), open_store(), framework, args.period)
     if args.agencies is None:
-        raise InputError("--agencies is needed with --figures")
+        raise InputError(N_("--agencies is needed with --figures"))
     framework, figures, agencies = inputs(args)
     return evaluate(framework, figures, agencies, args.period)
 
 
-def with_figures(evaluation: Evaluation, source: str, verb: str) -> Evaluation:
-    """The evaluation, refused when no agency has figures for the period."""
+def shown_period(label: str) -> str:
+    """A period in a sentence: 2026年10月 for a Chinese reader, the canonical `2026-10` (as
+    typed on the command line) for others."""
+    return i18n.period_name(label) if i18n.is_chinese() else label
+
+
+def _nothing_to(verb: str, period: str, source: str | None) -> Message:
+    """The refusal of a period without figures, for `verb` (score, export or analyse)."""
+    where: Text = N_("the database") if source is None else source
+    shown = shown_period(period)
+    if verb == "export":
+        return N_(
+            "no figures are stored for {period} in {source}; nothing to export",
+            period=shown,
+            source=where,
+        )
+    if verb == "analyse":
+        return N_(
+            "no figures are stored for {period} in {source}; nothing to analyse",
+            period=shown,
+            source=where,
+        )
+    return N_(
+        "no figures are stored for {period} in {source}; nothing to score",
+        period=shown,
+        source=where,
+    )
+
+
+def with_figures(evaluation: Evaluation, source: str | None, verb: str) -> Evaluation:
+    """The evaluation, refused when no agency has figures for the period; `source` is the
+    figures file, None for the database; `verb` is score, export or analyse."""
     flags = evaluation.table["flags"].fillna("").astype(str).str.split("; ")
     if flags.map(lambda items: "no_submission" in items).all():
-        raise InputError(
-            f"no figures are stored for {evaluation.period.label} in {source}; nothing to {verb}"
-        )
+        raise InputError(_nothing_to(verb, evaluation.period.label, source))
     return evaluation
 
 
@@ -96,9 +126,9 @@ def write_out(data: str | bytes, out: str | None, force: bool) -> None:
         return
     path = Path(out)
     if path.is_symlink():
-        raise InputError(f"--out: {out} is a symbolic link; name the file itself")
+        raise InputError(N_("--out: {out} is a symbolic link; name the file itself", out=out))
     if path.exists() and not force:
-        raise InputError(f"--out: {out} already exists; add --force to replace it")
+        raise InputError(N_("--out: {out} already exists; add --force to replace it", out=out))
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(path, flags if force else flags | os.O_EXCL, 0o644)
     with os.fdopen(descriptor, "wb") as file:
@@ -114,17 +144,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate a framework file."""
     fw = load_framework(args.file)
     print(
-        f"{Path(args.file).name} is valid: {fw.name}; {len(fw.dimensions)} dimensions, "
-        f"{len(fw.indicators)} indicators, {len(fw.agency_types)} agency types, "
-        f"{len(fw.tiers)} tiers, {len(fw.red_lines)} red lines; fingerprint {fw.fingerprint}"
+        _(
+            "{file} is valid: {name}; {dimensions} dimensions, {indicators} indicators, "
+            "{types} agency types, {tiers} tiers, {red_lines} red lines; "
+            "fingerprint {fingerprint}",
+            file=Path(args.file).name,
+            name=i18n.text_of(fw, "name"),
+            dimensions=len(fw.dimensions),
+            indicators=len(fw.indicators),
+            types=len(fw.agency_types),
+            tiers=len(fw.tiers),
+            red_lines=len(fw.red_lines),
+            fingerprint=fw.fingerprint,
+        )
     )
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     """Score a period (from files, or from the database) and write CSV or JSON."""
-    source = "the database" if args.figures is None else args.figures
-    evaluation = with_figures(evaluation_of(args), source, "score")
+    evaluation = with_figures(evaluation_of(args), args.figures, "score")
     if args.format == "json":
         text = json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2) + "\n"
         write_out(text, args.out, args.force)
@@ -138,37 +177,59 @@ def cmd_weights_suggest(args: argparse.Namespace) -> int:
     framework, figures, agencies = inputs(args)
     evaluation = evaluate(framework, figures, agencies, args.period)
     table = suggest_weights(evaluation, args.method)
-    print(EXPLANATIONS[args.method])
-    print(f"Period {evaluation.period.label}; shares of each dimension's indicator weights.\n")
+    print(str(EXPLANATIONS[args.method]))
+    print(
+        _(
+            "Period {period}; shares of each dimension's indicator weights.",
+            period=shown_period(evaluation.period.label),
+        )
+    )
+    print()
     for dimension, rows in table.groupby("dimension", sort=False):
         print(f"{dimension}:")
         for record in rows.to_dict("records"):
             share = float(record["suggested_share"])
             suggested = "-" if math.isnan(share) else f"{share:7.1%}"
-            print(
-                f"  {record['indicator']!s:32s} current {float(record['current_share']):7.1%}"
-                f"   suggested {suggested:>7s}"
+            line = _(
+                "{indicator:32s} current {current:7.1%}   suggested {suggested:>7s}",
+                indicator=str(record["indicator"]),
+                current=float(record["current_share"]),
+                suggested=suggested,
             )
-        notes = rows["note"].iloc[0]
-        if notes:
-            print(f"  (no suggestion: {notes})")
-        else:
-            print(f"  ({rows['agencies_used'].iloc[0]} agencies measured on every indicator)")
+            print(f"  {line}")
+        print(f"  {_suggestion_note(rows)}")
     return 0
+
+
+def _suggestion_note(rows: pd.DataFrame) -> str:
+    """Why a dimension has no suggestion, or how many agencies its suggestion rests on."""
+    notes = rows["note"].iloc[0]
+    if notes:
+        return _("(no suggestion: {reason})", reason=notes)
+    return _n(
+        "({count} agency measured on every indicator)",
+        "({count} agencies measured on every indicator)",
+        int(rows["agencies_used"].iloc[0]),
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the ranked table of a period from the database as CSV or XLSX."""
     framework = load_framework(args.indicators)
     evaluation = score_period(console(), open_store(), framework, args.period)
-    with_figures(evaluation, "the database", "export")
+    with_figures(evaluation, None, "export")
     columns = score_columns(framework)
     data = to_xlsx(evaluation, columns) if args.format == "xlsx" else to_csv(evaluation, columns)
     out = args.out or f"scores-{evaluation.period.label}.{args.format}"
     write_out(data, out, args.force)
-    where = "standard output" if out == STDOUT else out
+    where: Text = N_("standard output") if out == STDOUT else out
     print(
-        f"wrote {where} ({len(evaluation.table)} agencies)",
+        _n(
+            "wrote {where} ({count} agency)",
+            "wrote {where} ({count} agencies)",
+            len(evaluation.table),
+            where=where,
+        ),
         file=sys.stderr if out == STDOUT else sys.stdout,
     )
     return 0

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
+from evaluation import i18n
+from evaluation.cli.scoring import shown_period
+from evaluation.cli.tables import table_text
 from evaluation.errors import InputError
 from evaluation.framework import load_framework
-from evaluation.permissions import console
+from evaluation.i18n import N_, Message, _
+from evaluation.permissions import console, role_word
 from evaluation.services import demo, publication, store, uploads
 from evaluation.services.users import console_actor
 from evaluation.storage import agencies as agency_store
@@ -20,8 +25,11 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     """Create or upgrade the database."""
     engine = store.open_store()
     print(
-        f"database ready at {engine.url.render_as_string(hide_password=True)} "
-        f"(schema {store.schema_revision(engine)})"
+        _(
+            "database ready at {url} (schema {revision})",
+            url=engine.url.render_as_string(hide_password=True),
+            revision=store.schema_revision(engine),
+        )
     )
     return 0
 
@@ -29,18 +37,33 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the synthetic Y-city demo data into an empty database."""
     framework = load_framework(args.indicators)
-    setup = demo.load_demo(console(), store.open_store(), framework, date.today())
+    setup = demo.load_demo(console(), store.open_store(), framework, i18n.today())
     data = setup.data
     months = sorted(data.figures["period"].unique())
     print(
-        f"loaded SYNTHETIC demo data: {len(data.agencies)} agencies, {len(data.figures)} "
-        f"agency-months {months[0]}..{months[-1]}, {len(data.revisions)} revised uploads"
+        _(
+            "loaded SYNTHETIC demo data: {agencies} agencies, {months} agency-months "
+            "{first}..{last}, {revised} revised uploads",
+            agencies=len(data.agencies),
+            months=len(data.figures),
+            first=shown_period(months[0]),
+            last=shown_period(months[-1]),
+            revised=len(data.revisions),
+        )
     )
-    print("demo accounts (these passwords are shown only now):")
+    print(_("demo accounts (these passwords are shown only now):"))
     for account in setup.accounts:
-        where = f" of {account.agency}" if account.agency else ""
-        print(f"  {account.username:<28} {account.password}  {account.role}{where}")
+        print(
+            f"  {account.username:<28} {account.password}  {_role_of(account.role, account.agency)}"
+        )
     return 0
+
+
+def _role_of(role: str, agency: str | None) -> str:
+    """A role, and the agency of an agency user, as the account lists show them."""
+    if agency:
+        return _("{role} of {agency}", role=role_word(role), agency=agency)
+    return str(role_word(role))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -51,16 +74,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         known = set(agency_store.agencies(engine)["code"])
         if args.as_agency not in known:
             raise InputError(
-                f'--as-agency: expected the code of a registered agency, got "{args.as_agency}", '
-                "which is not a known agency code"
+                N_(
+                    '--as-agency: expected the code of a registered agency, got "{found}", '
+                    "which is not a known agency code",
+                    found=args.as_agency,
+                )
             )
     actor = console_actor(engine, args.user)
     path = Path(args.file)
     raw = path.read_bytes()
     ids = uploads.commit_upload(
-        actor, engine, framework, raw, path.name, args.as_agency, date.today()
+        actor, engine, framework, raw, path.name, args.as_agency, i18n.today()
     )
-    print(f"stored {len(ids)} agency-month(s) from {path.name}")
+    print(_("stored {count} agency-month(s) from {file}", count=len(ids), file=path.name))
     return 0
 
 
@@ -68,7 +94,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Make an earlier version current again (as a new version)."""
     engine = store.open_store()
     new_id = uploads.restore(console_actor(engine, args.user), engine, args.submission_id)
-    print(f"restored submission {args.submission_id} as new current submission {new_id}")
+    print(
+        _(
+            "restored submission {old} as new current submission {new}",
+            old=args.submission_id,
+            new=new_id,
+        )
+    )
     return 0
 
 
@@ -76,10 +108,39 @@ def cmd_history(args: argparse.Namespace) -> int:
     """Print every version of one agency-month."""
     table = store.history(console(), store.open_store(), args.agency, args.period)
     if table.empty:
-        raise InputError(f"no figures stored for agency {args.agency} and month {args.period}")
-    columns = ["id", "version", "status", "uploaded_by", "uploaded_at", "source_file", "note"]
-    print(table[columns].to_string(index=False))
+        raise InputError(
+            N_(
+                "no figures stored for agency {agency} and month {month}",
+                agency=args.agency,
+                month=args.period,
+            )
+        )
+    print(table_text(_history_for_people(table)))
     return 0
+
+
+# The columns of `history` and the words people read for them (the English ones are the ids).
+HISTORY_COLUMNS: dict[str, Message] = {
+    "id": N_("id"),
+    "version": N_("version"),
+    "status": N_("status"),
+    "uploaded_by": N_("uploaded_by"),
+    "uploaded_at": N_("uploaded_at"),
+    "source_file": N_("source_file"),
+    "note": N_("note"),
+}
+STATUS_WORDS: dict[str, Message] = {"current": N_("current"), "superseded": N_("superseded")}
+
+
+def _history_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """The versions of an agency-month in the reader's words, times in the office's zone."""
+    shown = table[list(HISTORY_COLUMNS)].copy()
+    shown["status"] = [str(STATUS_WORDS.get(str(s), s)) for s in shown["status"]]
+    shown["uploaded_at"] = [
+        i18n.when(pd.Timestamp(t).to_pydatetime()) if pd.notna(t) else "–"
+        for t in shown["uploaded_at"]
+    ]
+    return shown.rename(columns={c: str(w) for c, w in HISTORY_COLUMNS.items()})
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -93,8 +154,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print(describe_comparison(comparison))
     published_id = publication.publish(actor, engine, framework, args.period)
     print(
-        f"published {args.period} as publication {published_id} with framework "
-        f"{framework.short_fingerprint}"
+        _(
+            "published {period} as publication {publication} with framework {fingerprint}",
+            period=shown_period(args.period),
+            publication=published_id,
+            fingerprint=framework.short_fingerprint,
+        )
     )
     return 0
 
@@ -108,22 +173,36 @@ def _shown(score: object) -> str:
 
 def describe_comparison(comparison: publication.Comparison) -> str:
     """Plain words: what changed since the last publication."""
-    head = (
-        f"previously published on {comparison.published_at:%Y-%m-%d %H:%M} "
-        f"(publication {comparison.published_id})"
-    )
+    when = i18n.when(comparison.published_at)
     if comparison.identical:
-        return head + "; today's data, framework and results are the same"
-    parts = [head + ":"]
-    if comparison.framework_changed:
-        parts.append("  the framework has changed since")
-    if comparison.data_changed:
-        parts.append("  the figures have changed since")
-    for move in comparison.moves.to_dict("records"):
-        parts.append(
-            f"  {move['agency_code']}: score {_shown(move['score_published'])} -> "
-            f"{_shown(move['score_now'])}, "
-            f"rank {move['rank_published']} -> {move['rank_now']}, "
-            f"tier {move['tier_published']} -> {move['tier_now']}"
+        return _(
+            "previously published on {when} (publication {publication}); today's data, "
+            "framework and results are the same",
+            when=when,
+            publication=comparison.published_id,
         )
+    parts = [
+        _(
+            "previously published on {when} (publication {publication}):",
+            when=when,
+            publication=comparison.published_id,
+        )
+    ]
+    if comparison.framework_changed:
+        parts.append("  " + _("the framework has changed since"))
+    if comparison.data_changed:
+        parts.append("  " + _("the figures have changed since"))
+    for move in comparison.moves.to_dict("records"):
+        line = _(
+            "{agency}: score {score_then} -> {score_now}, rank {rank_then} -> {rank_now}, "
+            "tier {tier_then} -> {tier_now}",
+            agency=move["agency_code"],
+            score_then=_shown(move["score_published"]),
+            score_now=_shown(move["score_now"]),
+            rank_then=move["rank_published"],
+            rank_now=move["rank_now"],
+            tier_then=move["tier_published"],
+            tier_now=move["tier_now"],
+        )
+        parts.append(f"  {line}")
     return "\n".join(parts)

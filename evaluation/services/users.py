@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from evaluation import accounts, limits
+from evaluation import accounts, i18n, limits
 from evaluation.audit import AuditAction
 from evaluation.errors import InputError, PermissionDeniedError
+from evaluation.i18n import N_
 from evaluation.limits import check_length
 from evaluation.permissions import CONSOLE, Actor, Permission, console, require
 from evaluation.services.sessions import has_users
@@ -28,8 +29,12 @@ def console_actor(engine: Engine, name: str = CONSOLE) -> Actor:
     account = account_store.user(engine, name)
     if account is None or not account["active"]:
         raise InputError(
-            f"--user: expected the username of an active account (or leave it out to record "
-            f'"{CONSOLE}"), got "{name}"'
+            N_(
+                "--user: expected the username of an active account (or leave it out to record "
+                '"{console}"), got "{name}"',
+                console=CONSOLE,
+                name=name,
+            )
         )
     return console(name)
 
@@ -63,17 +68,20 @@ def create_user(
     email: str = "",
 ) -> int:
     """Create an account."""
-    require(actor, Permission.MANAGE_ACCOUNTS, "manage accounts")
+    require(actor, Permission.MANAGE_ACCOUNTS, N_("manage accounts"))
     name = accounts.check_username(username)
     accounts.check_role(role, agency)
     if agency is not None and agency not in set(agency_store.agencies(engine)["code"]):
-        raise InputError(f'agency: no agency with code "{agency}"')
+        raise InputError(N_('agency: no agency with code "{agency}"', agency=agency))
     check_length(email.strip(), limits.EMAIL, "email")
     taken = set(account_store.users(engine)["email"].str.strip().str.lower()) - {""}
     if email.strip().lower() in taken:
         raise InputError(
-            f'email: "{email.strip()}" already belongs to another account; single sign-on maps '
-            "an email to exactly one account"
+            N_(
+                'email: "{email}" already belongs to another account; single sign-on maps '
+                "an email to exactly one account",
+                email=email.strip(),
+            )
         )
     record = new_account(name, role, password, agency, email, demo=False)
     return account_store.add_user(engine, record, actor.name)
@@ -82,19 +90,19 @@ def create_user(
 def create_first_admin(engine: Engine, username: str, password: str, email: str = "") -> int:
     """The first account, from the first-run screen; refused once any account exists."""
     if has_users(engine):
-        raise PermissionDeniedError("the first administrator already exists; sign in instead")
+        raise PermissionDeniedError(N_("the first administrator already exists; sign in instead"))
     return create_user(console(), engine, username, "admin", password, email=email)
 
 
 def list_users(actor: Actor, engine: Engine) -> pd.DataFrame:
     """Every account without its password hash."""
-    require(actor, Permission.MANAGE_ACCOUNTS, "see the accounts")
+    require(actor, Permission.MANAGE_ACCOUNTS, N_("see the accounts"))
     return account_store.users(engine)
 
 
 def set_user_active(actor: Actor, engine: Engine, username: str, active: bool) -> None:
     """Disable or enable an account; a disabled account cannot sign in."""
-    require(actor, Permission.MANAGE_ACCOUNTS, "manage accounts")
+    require(actor, Permission.MANAGE_ACCOUNTS, N_("manage accounts"))
     action = AuditAction.USER_ENABLE if active else AuditAction.USER_DISABLE
     account_store.change_user(
         engine,
@@ -108,7 +116,7 @@ def set_user_active(actor: Actor, engine: Engine, username: str, active: bool) -
 
 def reset_password(actor: Actor, engine: Engine, username: str, password: str) -> None:
     """Give an account a new password; it also unlocks the account."""
-    require(actor, Permission.MANAGE_ACCOUNTS, "reset passwords")
+    require(actor, Permission.MANAGE_ACCOUNTS, N_("reset passwords"))
     values: dict[str, object] = {
         "password_hash": accounts.hash_password(password),
         "password_changed_at": utcnow(),
@@ -128,13 +136,30 @@ def reset_password(actor: Actor, engine: Engine, username: str, password: str) -
 
 def sign_in_locks(actor: Actor, engine: Engine, now: datetime) -> pd.DataFrame:
     """The sign-in locks in force: username, source (client address), locked_until."""
-    require(actor, Permission.MANAGE_ACCOUNTS, "see sign-in locks")
+    require(actor, Permission.MANAGE_ACCOUNTS, N_("see sign-in locks"))
     return lock_store.locks(engine, now)
 
 
 def unlock(actor: Actor, engine: Engine, username: str) -> int:
     """Lift every sign-in lock of an account; returns how many sources were locked."""
-    require(actor, Permission.MANAGE_ACCOUNTS, "unlock accounts")
+    require(actor, Permission.MANAGE_ACCOUNTS, N_("unlock accounts"))
     if account_store.user(engine, username) is None:
-        raise InputError(f'there is no account "{username}"')
+        raise InputError(N_('there is no account "{username}"', username=username))
     return lock_store.unlock(engine, username, actor.name)
+
+
+def set_language(actor: Actor, engine: Engine, language: str | None) -> str | None:
+    """Keep the actor's own language (None: the office's); anyone signed in may choose theirs."""
+    if actor.role == CONSOLE:
+        raise InputError(N_("the command line follows the LANGUAGE setting, not an account"))
+    chosen = None if language is None else i18n.normalise(language)
+    if language is not None and chosen is None:
+        raise InputError(
+            N_(
+                'language: expected one of {valid}, got "{found}"',
+                valid=", ".join(i18n.LANGUAGES),
+                found=language,
+            )
+        )
+    account_store.set_language(engine, actor.name, chosen)
+    return chosen

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from evaluation.audit import AuditAction
 from evaluation.errors import StorageError
+from evaluation.i18n import N_
 from evaluation.storage.audit import append
 from evaluation.storage.models import User, UserSession
 
@@ -22,6 +23,7 @@ USER_COLUMNS = [
     "demo",
     "created_at",
     "password_changed_at",
+    "language",
 ]
 
 
@@ -43,7 +45,9 @@ def add_user(engine: Engine, record: dict[str, object], actor: str) -> int:
                 {k: record.get(k) for k in ("username", "role", "agency_code", "demo")},
             )
     except IntegrityError:
-        raise StorageError(f'the username "{record["username"]}" is already taken') from None
+        raise StorageError(
+            N_('the username "{username}" is already taken', username=record["username"])
+        ) from None
     return int(new_id)
 
 
@@ -79,7 +83,7 @@ def change_user(
             update(User).where(User.username == username).values(**values)
         ).rowcount
         if not changed:
-            raise StorageError(f'there is no account "{username}"')
+            raise StorageError(N_('there is no account "{username}"', username=username))
         if end_sessions_at is not None:
             owner = select(User.id).where(User.username == username).scalar_subquery()
             conn.execute(
@@ -96,6 +100,16 @@ def change_user(
         )
 
 
+def set_language(engine: Engine, username: str, language: str | None) -> None:
+    """Keep an account's own language (None: the office's); a preference, not audited."""
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(User).where(User.username == username).values(language=language)
+        ).rowcount
+    if not changed:
+        raise StorageError(N_('there is no account "{username}"', username=username))
+
+
 def start_session(engine: Engine, user_id: int, token_hash: str, now: datetime) -> None:
     """Record a successful sign-in: a new session."""
     with engine.begin() as conn:
@@ -107,8 +121,8 @@ def start_session(engine: Engine, user_id: int, token_hash: str, now: datetime) 
 
 
 def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
-    """A session with its account: username, role, agency_code, active, demo, last_seen,
-    ended_at."""
+    """A session with its account: username, role, agency_code, active, demo, language,
+    last_seen, ended_at."""
     query = (
         select(
             UserSession.created_at,
@@ -119,6 +133,7 @@ def session(engine: Engine, token_hash: str) -> dict[str, object] | None:
             User.agency_code,
             User.active,
             User.demo,
+            User.language,
         )
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == token_hash)

@@ -132,6 +132,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     active: bool = Field(default=True)
     demo: bool = Field(default=False)
+    # The account's own language (zh_CN or en); None follows the office's LANGUAGE setting.
+    language: str | None = Field(default=None, max_length=limits.LANGUAGE)
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
