@@ -68,12 +68,7 @@ def test_cli_export_from_the_store(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(out).active
     assert sheet is not None and sheet.max_row == 31
-    assert [c.value for c in sheet[1]][:5] == [
-        "agency_code",
-        "agency_name",
-        "agency_type",
-        "period",
-        "score",
-    ]
+    # A download for people: headed in the reader's words (English here), not by ids.
+    assert [c.value for c in sheet[1]][:5] == ["Agency code", "Agency", "Type", "Period", "Score"]
     ranks = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert ranks == sorted(ranks)

@@ -30,7 +30,7 @@ def texts(at: AppTest) -> list[str]:
     shown: list[str] = []
     for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning"):
         shown += [str(e.value) for e in getattr(at, kind)]
-    shown += [str(e.value) for e in at.error + at.success]
+    shown += [str(e.value) for e in [*at.error, *at.success]]
     for kind in ("button", "text_input", "selectbox", "multiselect", "radio", "checkbox"):
         shown += [str(e.label) for e in getattr(at, kind)]
     for kind in ("number_input", "toggle", "expander", "tabs", "metric"):

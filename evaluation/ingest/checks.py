@@ -16,25 +16,37 @@ import numpy as np
 import pandas as pd
 
 from evaluation.framework import Framework
+from evaluation.i18n import N_, Text, _
 from evaluation.ingest.parsing import format_number, not_a_month, not_a_number
-from evaluation.periods import add_months, month_of_date
-
-JUMP_FACTOR = 10.0
+from evaluation.ingest.words import ColumnName, ItemName, MonthName
+from evaluation.periods import month_of_date
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem or warning, located by file row and column header."""
+    """One problem or warning, located by file row and column header; `str()` renders it in
+    the reader's language: `row 5, loss_reported: expected a number, got "lots"` /
+    `第5行，报案损失金额：应为数字，实为“lots”`."""
 
     row: int | None
-    column: str
-    message: str
+    column: str  # the file's heading (the field id when the file has none): finds the cell
+    message: Text
+    named: ColumnName | None = None  # how the column is named to the reader (else `column`)
+
+    @property
+    def column_name(self) -> str:
+        """The column as the reader reads it: the field's label for a Chinese reader."""
+        return str(self.named) if self.named is not None else self.column
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
-        return (
-            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        )
+        column, message = self.column_name, self.message
+        if self.row is None:
+            if column:
+                return _("file, {column}: {message}", column=column, message=message)
+            return _("file: {message}", message=message)
+        if column:
+            return _("row {row}, {column}: {message}", row=self.row, column=column, message=message)
+        return _("row {row}: {message}", row=self.row, message=message)
 
 
 @dataclass(frozen=True)
@@ -62,12 +74,31 @@ class Upload:
         """The header of a field's column, or the field id when the file has none."""
         return self.by_field.get(field_id, field_id)
 
+    @cached_property
+    def field_defs(self) -> dict[str, object]:
+        """The framework's fields by id."""
+        return {f.id: f for f in self.framework.fields}
+
+    @cached_property
+    def headings(self) -> dict[str, tuple[str, ColumnName]]:
+        """Per field (and agency_code, period): its column's heading and how problems name it."""
+        keys = ("agency_code", "period", *self.framework.field_ids())
+        return {
+            k: (self.column(k), ColumnName(self.by_field.get(k), k, self.field_defs.get(k)))
+            for k in keys
+        }
+
+    def issue(self, row: int, field_id: str, message: Text) -> Issue:
+        """A problem or warning of a row, in the column of a field (or agency_code, period)."""
+        column, named = self.headings[field_id]
+        return Issue(row, column, message, named)
+
     def issues(
-        self, positions: np.ndarray, column: str, message: Callable[[int], str]
+        self, positions: np.ndarray, field_id: str, message: Callable[[int], Text]
     ) -> list[Issue]:
-        """One issue per flagged row."""
+        """One issue per flagged row, in the column of a field (or agency_code, period)."""
         flagged: list[int] = np.flatnonzero(positions).tolist()
-        return [Issue(int(self.rows[i]), column, message(i)) for i in flagged]
+        return [self.issue(int(self.rows[i]), field_id, message(i)) for i in flagged]
 
     # -- what several checks share --------------------------------------------------------------
     @cached_property
@@ -164,15 +195,15 @@ class Upload:
 
 def empty_code(u: Upload) -> list[Issue]:
     """Every row names an agency."""
-    return u.issues(~u.has_code, u.column("agency_code"), lambda i: "the agency code is empty")
+    return u.issues(~u.has_code, "agency_code", lambda i: N_("the agency code is empty"))
 
 
 def unknown_agency(u: Upload) -> list[Issue]:
     """The agency is registered."""
     return u.issues(
         u.has_code & ~u.known,
-        u.column("agency_code"),
-        lambda i: f'unknown agency code "{u.codes[i]}"',
+        "agency_code",
+        lambda i: N_('unknown agency code "{code}"', code=u.codes[i]),
     )
 
 
@@ -180,23 +211,24 @@ def not_permitted(u: Upload) -> list[Issue]:
     """The uploader may submit for the agency."""
     return u.issues(
         u.known & ~u.permitted,
-        u.column("agency_code"),
-        lambda i: f"you may not submit figures for agency {u.codes[i]}",
+        "agency_code",
+        lambda i: N_("you may not submit figures for agency {code}", code=u.codes[i]),
     )
 
 
 def unreadable_month(u: Upload) -> list[Issue]:
     """The period is a month written an accepted way (never as a number like 2026.1)."""
-    return u.issues(~u.has_month, u.column("period"), lambda i: not_a_month(u.raw_periods[i]))
+    return u.issues(~u.has_month, "period", lambda i: not_a_month(u.raw_periods[i]))
 
 
 def month_not_over(u: Upload) -> list[Issue]:
     """Figures are for completed months only."""
     return u.issues(
         u.has_month & ~u.ended,
-        u.column("period"),
-        lambda i: (
-            f"{u.months[i]} has not ended yet; figures can be uploaded for completed months only"
+        "period",
+        lambda i: N_(
+            "{month} has not ended yet; figures can be uploaded for completed months only",
+            month=MonthName(u.months[i]),
         ),
     )
 
@@ -205,8 +237,12 @@ def month_too_early(u: Upload) -> list[Issue]:
     """Figures are for months from the first month accepted (setting EARLIEST_MONTH)."""
     return u.issues(
         ~u.in_window,
-        u.column("period"),
-        lambda i: f"{u.months[i]} is before {u.earliest}, the first month figures are accepted for",
+        "period",
+        lambda i: N_(
+            "{month} is before {earliest}, the first month figures are accepted for",
+            month=MonthName(u.months[i]),
+            earliest=MonthName(u.earliest),
+        ),
     )
 
 
@@ -215,8 +251,13 @@ def repeated_row(u: Upload) -> list[Issue]:
     firsts = u.first_rows
     return u.issues(
         u.repeated,
-        u.column("period"),
-        lambda i: f"agency {u.codes[i]} and month {u.months[i]} already appear in row {firsts[i]}",
+        "period",
+        lambda i: N_(
+            "agency {code} and month {month} already appear in row {row}",
+            code=u.codes[i],
+            month=MonthName(u.months[i]),
+            row=firsts[i],
+        ),
     )
 
 
@@ -227,7 +268,7 @@ def not_a_figure(u: Upload) -> list[Issue]:
         allowed = u.percent_allowed[field_id]
         out += u.issues(
             u.unreadable[field_id],
-            u.column(field_id),
+            field_id,
             lambda i, c=cells, p=allowed: not_a_number(str(c.iloc[i]), p),  # type: ignore[misc]
         )
     return out
@@ -240,8 +281,10 @@ def negative(u: Upload) -> list[Issue]:
         values = u.values[field_id]
         out += u.issues(
             values < 0,
-            u.column(field_id),
-            lambda i, v=values: f"expected a number >= 0, got {format_number(v[i])}",  # type: ignore[misc]
+            field_id,
+            lambda i, v=values: N_(  # type: ignore[misc]
+                "expected a number >= 0, got {value}", value=format_number(v[i])
+            ),
         )
     return out
 
@@ -254,10 +297,11 @@ def too_large(u: Upload) -> list[Issue]:
         values = u.values[field_id]
         out += u.issues(
             values > u.largest,
-            u.column(field_id),
-            lambda i, v=values: (  # type: ignore[misc]
-                f"expected a number of at most {format_number(u.largest)}, "
-                f"got {format_number(v[i])}"
+            field_id,
+            lambda i, v=values: N_(  # type: ignore[misc]
+                "expected a number of at most {largest}, got {value}",
+                largest=format_number(u.largest),
+                value=format_number(v[i]),
             ),
         )
     return out
@@ -274,10 +318,13 @@ def above_its_bound(u: Upload) -> list[Issue]:
         bound = figures[f.at_most].to_numpy(dtype=float)
         out += u.issues(
             value > bound,
-            u.column(f.id),
-            lambda i, v=value, b=bound, f=f: (  # type: ignore[misc]
-                f"{f.id} ({format_number(v[i])}) is above {f.at_most} "
-                f"({format_number(b[i])}); it cannot exceed it"
+            f.id,
+            lambda i, v=value, b=bound, f=f: N_(  # type: ignore[misc]
+                "{field} ({value}) is above {bound} ({limit}); it cannot exceed it",
+                field=ItemName(f),
+                value=format_number(v[i]),
+                bound=ItemName(u.field_defs.get(f.at_most, f.at_most)),
+                limit=format_number(b[i]),
             ),
         )
     return out
@@ -297,91 +344,3 @@ CHECKS: tuple[Callable[[Upload], list[Issue]], ...] = (
     too_large,
     above_its_bound,
 )
-
-
-def previous_months(months: np.ndarray) -> np.ndarray:
-    """The month before each `YYYY-MM`."""
-    return np.array([add_months(m, -1) for m in months.tolist()], dtype=object)
-
-
-def month_on_month(u: Upload) -> list[Issue]:
-    """Warnings: a figure over 10x (or under a tenth of) last month's; a rate newly at 0.
-
-    Only rows with a valid agency and month are compared, so a row refused for its agency
-    never reveals that agency's stored figures. Last month is this file's row when it has
-    one, else the stored figure.
-    """
-    framework, figures, valid, rows = u.framework, u.figures, u.valid, u.rows
-    previous, by_field = u.previous, u.by_field
-    fields = list(framework.field_ids())
-    mine = figures[valid]
-    if mine.empty:
-        return []
-    stored = (
-        previous.reindex(columns=["agency_code", "period", *fields])
-        if previous is not None and not previous.empty
-        else None
-    )
-    before = pd.concat([stored, mine] if stored is not None else [mine], ignore_index=True)
-    before = before.drop_duplicates(["agency_code", "period"], keep="last")
-    lookup = pd.MultiIndex.from_arrays([before["agency_code"], before["period"]])
-    wanted = pd.MultiIndex.from_arrays(
-        [mine["agency_code"].to_numpy(object), previous_months(mine["period"].to_numpy(object))]
-    )
-    at = lookup.get_indexer(wanted)
-    found = at >= 0
-    if not found.any():
-        return []
-    now = mine[fields].to_numpy(dtype=float)[found]
-    then = before[fields].to_numpy(dtype=float)[at[found]]
-    with np.errstate(invalid="ignore"):
-        jump = (then > 0) & (now > 0) & ((now > JUMP_FACTOR * then) | (then > JUMP_FACTOR * now))
-        numerators = {i.numerator for i in framework.indicators if i.is_ratio}
-        rate = np.array([f in numerators for f in fields], dtype=bool)
-        zero = rate[None, :] & (now == 0) & (then > 0)
-    file_rows = rows[valid][found]
-    out: list[Issue] = []
-    for r, c in zip(*np.nonzero(jump), strict=True):
-        out.append(
-            Issue(
-                int(file_rows[r]),
-                by_field.get(fields[c], fields[c]),
-                f"{format_number(now[r, c])} is more than {JUMP_FACTOR:g} times "
-                f"away from last month's {format_number(then[r, c])}; please check it",
-            )
-        )
-    for r, c in zip(*np.nonzero(zero), strict=True):
-        out.append(
-            Issue(
-                int(file_rows[r]),
-                by_field.get(fields[c], fields[c]),
-                f"0 this month after {format_number(then[r, c])} last month; "
-                "please check it is not a blank cell",
-            )
-        )
-    return out  # check_upload sorts every warning by row and column
-
-
-def ratio_above_one(u: Upload) -> list[Issue]:
-    """Warning: a ratio that may exceed 1 does so in a row (it scores as full marks)."""
-    figures, valid = u.figures, u.valid
-    out: list[Issue] = []
-    for ind in u.framework.indicators:
-        if not ind.may_exceed_one or ind.numerator not in u.cells:
-            continue
-        top = figures[str(ind.numerator)].to_numpy(dtype=float)
-        bottom = figures[str(ind.denominator)].to_numpy(dtype=float)
-        out += u.issues(
-            valid & (top > bottom),
-            u.column(str(ind.numerator)),
-            lambda i, t=top, b=bottom, ind=ind: (  # type: ignore[misc]
-                f"{ind.numerator} ({format_number(t[i])}) is above {ind.denominator} "
-                f"({format_number(b[i])}), so {ind.id} is above 1 this month and scores "
-                "as full marks; please check it"
-            ),
-        )
-    return out
-
-
-# Warnings do not block an upload; the uploader confirms them.
-WARNINGS: tuple[Callable[[Upload], list[Issue]], ...] = (month_on_month, ratio_above_one)

@@ -12,7 +12,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
 
-from evaluation.ingest.parsing import IDENTITY_HEADERS, header_key
+from evaluation.ingest.parsing import identity_headers
+from evaluation.ingest.words import header_key
 
 HEADER_SEARCH = 10  # non-blank rows in which the header row is looked for
 TOTALS_ROWS = "totals_rows"  # table attribute: (row, column heading, cell) of each totals row
@@ -26,7 +27,7 @@ Numbered = tuple[int, list[str]]
 
 def identity_of(cell: str) -> str | None:
     """`agency_code` or `period` for a heading naming that column, else None."""
-    return IDENTITY_HEADERS.get(header_key(cell))
+    return identity_headers().get(header_key(cell))
 
 
 def names_identity(cells: Sequence[str]) -> bool:

@@ -4,6 +4,7 @@ them. A cell that two readings fit (`9,1`, a month `2026.1`) is refused, naming 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -12,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from evaluation.framework import Framework
+from evaluation.i18n import N_, Message
+from evaluation.ingest.words import fixed_headers, header_key
 from evaluation.periods import month_label, month_of_date
 
 PERCENT_UNITS = ("ratio", "share", "%", "percent")
@@ -41,6 +44,13 @@ IDENTITY_HEADERS = {
 }
 
 
+@functools.cache
+def identity_headers() -> dict[str, str]:
+    """Every accepted heading of the agency-code and period columns (comparison keys): the
+    ids, the usual Chinese words and the column names the templates write in each language."""
+    return {**IDENTITY_HEADERS, **fixed_headers()}
+
+
 def parse_month(text: str) -> str | None:
     """`2026-10`, `2026/10`, `202610`, `2026年10月`, or a date in that month -> `2026-10`."""
     value = unicodedata.normalize("NFKC", text).strip()
@@ -58,23 +68,35 @@ def parse_month(text: str) -> str | None:
     return None
 
 
-def not_a_month(text: str) -> str:
+def not_a_month(text: str) -> Message:
     """Why a period cell is not a month, in plain words."""
     value = unicodedata.normalize("NFKC", text).strip()
     if (m := _DOTTED.match(value)) and (months := dotted_months(m.group(2))):
         year, last = int(m.group(1)), months[-1]
-        fix = (
-            f"write the month as {month_label(year, last)} or {year}年{last}月, "
-            "or format the cell as text"
-        )
+        month = month_label(year, last)
         if len(months) > 1:
-            readings = " or ".join(month_label(year, month) for month in months)
-            return f'"{text}" could be {readings}; {fix}'
-        return (
-            f'"{text}" is a month written as a number, which Excel may have changed (a typed '
-            f"{year}.10 becomes {year}.1, read as January); {fix}"
+            return N_(
+                '"{text}" could be {first} or {second}; write the month as {month} or '
+                "{year}年{last}月, or format the cell as text",
+                text=text,
+                first=month_label(year, months[0]),
+                second=month_label(year, months[1]),
+                month=month,
+                year=year,
+                last=last,
+            )
+        return N_(
+            '"{text}" is a month written as a number, which Excel may have changed (a typed '
+            "{year}.10 becomes {year}.1, read as January); write the month as {month} or "
+            "{year}年{last}月, or format the cell as text",
+            text=text,
+            year=year,
+            month=month,
+            last=last,
         )
-    return f'expected a month like 2026-10, 2026/10, 202610 or 2026年10月, got "{text}"'
+    return N_(
+        'expected a month like 2026-10, 2026/10, 202610 or 2026年10月, got "{text}"', text=text
+    )
 
 
 def dotted_months(digits: str) -> list[int]:
@@ -99,17 +121,12 @@ def format_number(value: float) -> str:
 
 def header_map(framework: Framework) -> dict[str, str]:
     """Every accepted header (id, English label, Chinese label; case-insensitive) -> field id."""
-    names = dict(IDENTITY_HEADERS)
+    names = dict(identity_headers())
     for f in framework.fields:
         for name in (f.id, f.label, f.label_zh):
             if name:
                 names[header_key(name)] = f.id
     return names
-
-
-def header_key(header: str) -> str:
-    """Header comparison key: NFKC, trimmed, case-folded."""
-    return unicodedata.normalize("NFKC", str(header)).strip().casefold()
 
 
 def parse_numbers(cells: pd.Series, percent_allowed: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -164,14 +181,20 @@ def comma_readings(cell: str) -> tuple[str, str] | None:
     return None
 
 
-def not_a_number(cell: str, percent_allowed: bool) -> str:
+def not_a_number(cell: str, percent_allowed: bool) -> Message:
     """Why a cell is not a figure, in plain words."""
     if readings := comma_readings(cell):
         decimal, thousands = readings
-        return (
-            f'"{cell}" is ambiguous: a decimal comma would read {decimal}, but commas separate '
-            f"thousands here; write {decimal} or {thousands}"
+        return N_(
+            '"{cell}" is ambiguous: a decimal comma would read {decimal}, but commas separate '
+            "thousands here; write {decimal} or {thousands}",
+            cell=cell,
+            decimal=decimal,
+            thousands=thousands,
         )
     if not percent_allowed and unicodedata.normalize("NFKC", cell).strip().endswith("%"):
-        return f'expected a number, got "{cell}"; a percent sign is allowed only for ratio fields'
-    return f'expected a number, got "{cell}"'
+        return N_(
+            'expected a number, got "{cell}"; a percent sign is allowed only for ratio fields',
+            cell=cell,
+        )
+    return N_('expected a number, got "{cell}"', cell=cell)

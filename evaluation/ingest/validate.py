@@ -16,16 +16,13 @@ import numpy as np
 import pandas as pd
 
 from evaluation.framework import Framework
-from evaluation.ingest.checks import CHECKS, WARNINGS, Issue, Upload, previous_months
-from evaluation.ingest.layout import TOTALS_ROWS
-from evaluation.ingest.parsing import (
-    PERCENT_UNITS,
-    header_key,
-    header_map,
-    parse_month,
-    parse_numbers,
-)
+from evaluation.i18n import N_
+from evaluation.ingest.checks import CHECKS, Issue, Upload
+from evaluation.ingest.layout import TOTALS_ROWS, identity_of
+from evaluation.ingest.parsing import PERCENT_UNITS, header_map, parse_month, parse_numbers
 from evaluation.ingest.readers import HEADER_ROW, ROW_INDEX
+from evaluation.ingest.unusual import WARNINGS, previous_months
+from evaluation.ingest.words import ColumnName, header_key
 from evaluation.settings import setting
 
 __all__ = ["Checked", "Issue", "check_upload", "comparison_months", "parse_month", "row_numbers"]
@@ -68,7 +65,12 @@ def skipped_totals(table: pd.DataFrame) -> list[Issue]:
     """Warnings: the totals rows the reader left out (the dashboard adds figures up itself)."""
     return [
         Issue(
-            row, column, f"a totals row ({cell}) was skipped; totals are computed by the dashboard"
+            row,
+            column,
+            N_(
+                "a totals row ({cell}) was skipped; totals are computed by the dashboard", cell=cell
+            ),
+            ColumnName(column, identity_of(column) or column),
         )
         for row, column, cell in table.attrs.get(TOTALS_ROWS, ())
     ]
@@ -78,6 +80,7 @@ def _headers(framework: Framework, table: pd.DataFrame) -> tuple[dict[str, str],
     """The file's column for each field it gives, and the problems of its header row."""
     header_row = int(table.attrs.get(HEADER_ROW, 1))
     names = header_map(framework)
+    fields = {f.id: f for f in framework.fields}
     mapping: dict[str, str] = {}
     errors: list[Issue] = []
     for header in table.columns:
@@ -87,17 +90,24 @@ def _headers(framework: Framework, table: pd.DataFrame) -> tuple[dict[str, str],
                 Issue(
                     header_row,
                     str(header),
-                    f'unknown column "{header}"; expected '
-                    "agency_code, period and field ids or labels of the framework",
+                    N_(
+                        'unknown column "{header}"; expected agency_code, period and field ids '
+                        "or labels of the framework",
+                        header=header,
+                    ),
                 )
             )
         elif target in mapping.values():
-            errors.append(Issue(header_row, str(header), f'column for "{target}" appears twice'))
+            named = ColumnName(None, target, fields.get(target))
+            message = N_('column for "{target}" appears twice', target=named)
+            errors.append(Issue(header_row, str(header), message))
         else:
             mapping[str(header)] = target
     for required in ("agency_code", "period"):
         if required not in mapping.values():
-            errors.append(Issue(header_row, required, f'missing column "{required}"'))
+            named = ColumnName(None, required)
+            message = N_('missing column "{column}"', column=named)
+            errors.append(Issue(header_row, required, message, named))
     return {v: k for k, v in mapping.items()}, errors
 
 
@@ -162,7 +172,7 @@ def check_upload(
     """
     empty = pd.DataFrame(columns=["agency_code", "period", *framework.field_ids()])
     if table.shape[0] == 0:
-        no_rows = Issue(None, "", "the file has no figures rows")
+        no_rows = Issue(None, "", N_("the file has no figures rows"))
         return Checked(empty, (no_rows,), tuple(skipped_totals(table)))
     by_field, errors = _headers(framework, table)
     if errors and not {"agency_code", "period"} <= set(by_field):

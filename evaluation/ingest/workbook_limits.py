@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from evaluation.errors import InputError
+from evaluation.i18n import N_
 from evaluation.settings import setting
 
 # A row (`<row r="12"`) or a cell (`<c r="AB12"`) with its reference: one pass reads both.
@@ -73,9 +74,13 @@ def check_workbook(raw: bytes, name: str, limits: Limits) -> None:
         unpacked = sum(m.file_size for m in members)
         if unpacked > limits.unpacked_bytes:
             raise InputError(
-                f"{name}: the workbook unpacks to {unpacked / 1048576:,.0f} MB; at most "
-                f"{limits.unpacked_bytes / 1048576:,.0f} MB are accepted. Save the sheet "
-                "with the figures alone, or as CSV"
+                N_(
+                    "{name}: the workbook unpacks to {size:,.0f} MB; at most {limit:,.0f} MB are "
+                    "accepted. Save the sheet with the figures alone, or as CSV",
+                    name=name,
+                    size=unpacked / 1048576,
+                    limit=limits.unpacked_bytes / 1048576,
+                )
             )
         for member in (m.filename for m in members):
             if member.startswith("xl/worksheets/") and member.endswith(".xml"):
@@ -86,8 +91,12 @@ def check_workbook(raw: bytes, name: str, limits: Limits) -> None:
                     count += 1
                     if count > limits.shared_strings:
                         raise InputError(
-                            f"{name}: the workbook holds more than {limits.shared_strings:,} "
-                            "different texts; save the sheet with the figures alone, or as CSV"
+                            N_(
+                                "{name}: the workbook holds more than {limit:,} different "
+                                "texts; save the sheet with the figures alone, or as CSV",
+                                name=name,
+                                limit=limits.shared_strings,
+                            )
                         )
 
 
@@ -101,14 +110,25 @@ def _check_sheet(archive: zipfile.ZipFile, member: str, name: str, limits: Limit
             number = int(match.group(3))
             if rows > limits.rows or number > limits.rows:
                 raise InputError(
-                    f"{name}: a sheet reaches row {max(number, rows):,}; at most "
-                    f"{limits.rows:,} rows (blank ones included) are accepted. Delete the empty "
-                    "rows below the figures, or save as CSV"
+                    N_(
+                        "{name}: a sheet reaches row {row:,}; at most {limit:,} rows (blank ones "
+                        "included) are accepted. Delete the empty rows below the figures, or "
+                        "save as CSV",
+                        name=name,
+                        row=max(number, rows),
+                        limit=limits.rows,
+                    )
                 )
             continue
         column = _column_number(match.group(2))
         if column > limits.columns:
             raise InputError(
-                f"{name}: a sheet has a cell in column {match.group(2).decode()} (column "
-                f"{column:,}); at most {limits.columns:,} columns are accepted"
+                N_(
+                    "{name}: a sheet has a cell in column {letters} (column {column:,}); at most "
+                    "{limit:,} columns are accepted",
+                    name=name,
+                    letters=match.group(2).decode(),
+                    column=column,
+                    limit=limits.columns,
+                )
             )

@@ -1,11 +1,17 @@
-"""Exports of an evaluation as CSV or formatted XLSX, safe against formula injection."""
+"""Exports of an evaluation as CSV or formatted XLSX, safe against formula injection, in the
+reader's language (headings, names, types, tiers, periods and flags: see `headings`).
+
+`score_columns` names the columns by id: `score --format csv` writes them as they are.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.framework import Framework
 from evaluation.io.cells import safe_csv_bytes, safe_frame
+from evaluation.io.headings import readable
 from evaluation.io.workbooks import fit_columns, workbook_bytes
 from evaluation.scoring.result import Evaluation
 
@@ -38,9 +44,16 @@ def ranked(evaluation: Evaluation, columns: list[str]) -> pd.DataFrame:
     return evaluation.table.sort_values(["rank", "agency_code"], na_position="last")[columns]
 
 
+def for_people(evaluation: Evaluation, columns: list[str]) -> pd.DataFrame:
+    """The chosen columns in rank order, in the reader's language (agency names too)."""
+    names = "agency_name" in columns and "agency_name_zh" in evaluation.table.columns
+    frame = ranked(evaluation, columns + (["agency_name_zh"] if names else []))
+    return readable(evaluation.framework, frame)
+
+
 def to_csv(evaluation: Evaluation, columns: list[str]) -> bytes:
     """Formula-safe CSV with a byte-order mark so that Excel opens Chinese names correctly."""
-    return safe_csv_bytes(ranked(evaluation, columns))
+    return safe_csv_bytes(for_people(evaluation, columns))
 
 
 def to_xlsx(evaluation: Evaluation, columns: list[str]) -> bytes:
@@ -48,11 +61,11 @@ def to_xlsx(evaluation: Evaluation, columns: list[str]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    frame = safe_frame(ranked(evaluation, columns))
+    frame = safe_frame(for_people(evaluation, columns))
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = evaluation.period.label
+    sheet.title = i18n.period_name(evaluation.period.label)
     sheet.append(list(frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)

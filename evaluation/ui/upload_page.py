@@ -10,7 +10,7 @@ import streamlit as st
 from evaluation import display, i18n
 from evaluation.errors import EvaluationError, UploadError
 from evaluation.framework import Framework
-from evaluation.i18n import N_, _
+from evaluation.i18n import N_, _, _n
 from evaluation.ingest.checks import Issue
 from evaluation.ingest.validate import row_numbers
 from evaluation.permissions import Permission
@@ -55,8 +55,8 @@ def _problems(rows: Iterable[tuple[int | None, str, object]], key: str | None = 
 
 
 def _issues(issues: tuple[Issue, ...]) -> list[tuple[int | None, str, object]]:
-    """The rows of the problems table for checked issues."""
-    return [(i.row, i.column, i.message) for i in issues]
+    """The rows of the problems table for checked issues, in the reader's words."""
+    return [(i.row, str(i.column_name), str(i.message)) for i in issues]
 
 
 def _template(framework: Framework, kind: str, language: str) -> bytes:
@@ -211,9 +211,10 @@ def _upload(ctx: state.Context, on_behalf: str | None) -> None:
         _problems(_issues(checked.errors), key="problems")
     if checked.warnings:
         st.warning(
-            _(
-                "{count} value(s) look unusual; check them before storing.",
-                count=len(checked.warnings),
+            _n(
+                "{count} value looks unusual; check it before storing.",
+                "{count} values look unusual; check them before storing.",
+                len(checked.warnings),
             )
         )
         _problems(_issues(checked.warnings), key="warnings")
