@@ -5,14 +5,27 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from evaluation import i18n
 from evaluation.services import sessions
 from evaluation.services import store as stored
-from tests.test_ui import ADMIN_PAGES, PAGES, ROOT, demo_url, empty_url, page, signed_in  # noqa: F401
+from tests.test_ui import PAGES, ROOT, demo_url, empty_url, page, signed_in  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def demo(demo_url: str) -> str:  # noqa: F811
+    """The demo database of tests/test_ui.py."""
+    return demo_url
+
+
+@pytest.fixture
+def empty(empty_url: str) -> str:  # noqa: F811
+    """An empty database with accounts, as in tests/test_ui.py."""
+    return empty_url
+
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Three English words in a row make a sentence or a phrase a Chinese reader should not meet.
@@ -35,6 +48,11 @@ def texts(at: AppTest) -> list[str]:
         shown += [str(e.label) for e in getattr(at, kind)]
     for kind in ("number_input", "toggle", "expander", "tabs", "metric"):
         shown += [str(e.label) for e in getattr(at, kind)]
+    for table in at.dataframe:  # the words in tables: types, statuses, reasons, notes
+        frame = table.value
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                shown += list(frame[column].dropna().astype(str).unique())
     return [s for s in shown if s]
 
 
@@ -54,9 +72,9 @@ def chinese_page(name: str, url: str, monkeypatch: pytest.MonkeyPatch, who: str)
     [(p, "cora") for p in PAGES] + [("audit", "otto"), ("admin", "ada")],
 )
 def test_every_page_reads_in_chinese_by_default(
-    name: str, who: str, demo_url: str, monkeypatch: pytest.MonkeyPatch
+    name: str, who: str, demo: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = chinese_page(name, demo_url, monkeypatch, who)
+    at = chinese_page(name, demo, monkeypatch, who)
     assert not at.exception, at.exception
     assert at.title and CJK.search(at.title[0].value), "the title is Chinese"
     assert not english_sentences(at), english_sentences(at)
@@ -68,10 +86,10 @@ def test_every_page_reads_in_chinese_by_default(
     [(p, "cora") for p in PAGES] + [("audit", "otto"), ("admin", "ada")],
 )
 def test_every_page_reads_in_english_when_asked(
-    name: str, who: str, demo_url: str, monkeypatch: pytest.MonkeyPatch
+    name: str, who: str, demo: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LANGUAGE", "en")
-    at = page(name, demo_url, monkeypatch, who).run()
+    at = page(name, demo, monkeypatch, who).run()
     assert not at.exception, at.exception
     assert at.title and not CJK.search(at.title[0].value)
     chinese = [t for t in texts(at) if CJK.search(t)]
@@ -80,9 +98,9 @@ def test_every_page_reads_in_english_when_asked(
     assert not [t for t in chinese if len(CJK.findall(t)) > 12], chinese
 
 
-def test_the_empty_pages_read_in_chinese(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_empty_pages_read_in_chinese(empty: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in PAGES:
-        at = chinese_page(name, empty_url, monkeypatch, "cora")
+        at = chinese_page(name, empty, monkeypatch, "cora")
         assert not at.exception, (name, at.exception)
         assert not english_sentences(at), (name, english_sentences(at))
 
@@ -96,9 +114,9 @@ def dashboard(url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def test_the_sign_in_page_is_chinese_with_a_switch_to_english(
-    demo_url: str, monkeypatch: pytest.MonkeyPatch
+    demo: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = dashboard(demo_url, monkeypatch).run()
+    at = dashboard(demo, monkeypatch).run()
     assert at.title[0].value == "登录"
     assert not english_sentences(at)
     switch = at.get("button_group")[0]
@@ -110,33 +128,31 @@ def test_the_sign_in_page_is_chinese_with_a_switch_to_english(
     assert "Sign-in failed" in at.error[0].value, "the refusal follows the switch"
 
 
-def test_an_account_keeps_its_own_language(
-    demo_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    at = signed_in(dashboard(demo_url, monkeypatch), demo_url, "cora").run()
+def test_an_account_keeps_its_own_language(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = signed_in(dashboard(demo, monkeypatch), demo, "cora").run()
     assert at.title[0].value == "总览"
-    at.sidebar.radio(key="account_language").select("en").run()
+    at.sidebar.radio(key="account_language").set_value("en").run()
     assert at.title[0].value == "Overview"
-    engine = stored.open_store(demo_url)
+    engine = stored.open_store(demo)
     token, actor = sessions.sign_in(engine, "cora", "a long enough password", datetime.now(UTC))
     assert actor.language == "en", "kept with the account, for the next sign-in"
-    again = signed_in(dashboard(demo_url, monkeypatch), demo_url, "cora").run()
+    again = signed_in(dashboard(demo, monkeypatch), demo, "cora").run()
     assert again.title[0].value == "Overview"
-    again.sidebar.radio(key="account_language").select("zh_CN").run()
+    # AppTest formats the other widgets' values in this thread: in the language they were drawn.
+    with i18n.reading("en"):
+        again.sidebar.radio(key="account_language").set_value("zh_CN").run()
     assert again.title[0].value == "总览"
     sessions.sign_out(engine, token, datetime.now(UTC))
     engine.dispose()
 
 
-def test_times_are_shown_in_beijing_time(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = chinese_page("audit", demo_url, monkeypatch, "otto")
+def test_times_are_shown_in_beijing_time(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = chinese_page("audit", demo, monkeypatch, "otto")
     shown = " ".join(texts(at)) + " ".join(str(d.value) for d in at.dataframe)
     assert "UTC" not in shown
 
 
 def test_the_timezone_setting_moves_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    from evaluation import i18n
-
     moment = datetime(2026, 10, 31, 17, 30, tzinfo=UTC)
     with i18n.reading("zh_CN"):
         assert i18n.when(moment) == "2026年11月1日 01:30", "Beijing is 8 hours ahead"
@@ -145,8 +161,6 @@ def test_the_timezone_setting_moves_the_clock(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_formats_follow_the_language() -> None:
-    from evaluation import i18n
-
     with i18n.reading("zh_CN"):
         assert i18n.period_name("2026-10") == "2026年10月"
         assert i18n.period_name("2026-Q3") == "2026年第三季度"
@@ -160,10 +174,6 @@ def test_formats_follow_the_language() -> None:
         assert i18n.rank(3) == "no. 3"
 
 
-def test_an_unknown_language_setting_falls_back_to_chinese(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from evaluation import i18n
-
+def test_an_unknown_language_setting_falls_back_to_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANGUAGE", "fr")
     assert i18n.default_language() == "zh_CN"

@@ -90,9 +90,8 @@ def render() -> None:
     st.title(i18n.text_of(framework, "name"))
     st.caption(
         _(
-            "{other_name} · fingerprint `{fingerprint}` · scores 0–{scale:g} · figures due by "
-            "day {day} of the following month",
-            other_name=framework.name if i18n.is_chinese() else framework.name_zh,
+            "fingerprint `{fingerprint}` · scores 0–{scale:g} · figures due by day {day} of the "
+            "following month",
             fingerprint=framework.short_fingerprint,
             scale=framework.scale,
             day=framework.submission_deadline_day,
