@@ -86,6 +86,11 @@ class UploadError(EvaluationError):
         return str(self.args[0]) + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
 
+class NotFoundError(EvaluationError, KeyError):
+    """Something asked for by its id is not there (an agency of an evaluation, a method); a
+    KeyError too, for code that looks things up."""
+
+
 class StorageError(EvaluationError):
     """The store refused an operation or is not in the expected state."""
 

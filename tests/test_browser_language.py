@@ -96,9 +96,7 @@ def column_headers(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize("path", COORDINATOR_PAGES)
-def test_every_page_is_in_chinese_by_default(
-    page: Page, default_server: Server, path: str
-) -> None:
+def test_every_page_is_in_chinese_by_default(page: Page, default_server: Server, path: str) -> None:
     sign_in_chinese(page, default_server, "cora")
     goto(page, default_server, path)
     heading = page.get_by_role("heading", level=1).first

@@ -67,7 +67,7 @@ def test_without_noise_every_sample_is_the_nominal_result(
             nominal = (evaluation.table["tier"] == tier.removeprefix("p_tier_")).to_numpy()
             assert (table[tier].to_numpy()[scored & nominal] == 1.0).all(), (period, tier)
             assert (table[tier].to_numpy()[scored & ~nominal] == 0.0).all(), (period, tier)
-        reasons = " ".join("; ".join(r) for r in evaluation.tier_reasons)
+        reasons = " ".join("; ".join(map(str, r)) for r in evaluation.tier_reasons)
         capped += "capped at" in reasons
         quota += "is limited to" in reasons
     assert capped, "the demo has a red-line event"

@@ -18,13 +18,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from evaluation.errors import InputError
+from evaluation.errors import InputError, NotFoundError
 from evaluation.framework import Framework
+from evaluation.i18n import N_, Message
 from evaluation.scoring.aggregators import AGGREGATORS
 from evaluation.scoring.normalisers import NORMALISERS
 from evaluation.scoring.ranking import TIE_TOLERANCE
 from evaluation.scoring.result import Evaluation
 from evaluation.scoring.scores import score_matrix
+from evaluation.scoring.texts import joined
 from evaluation.scoring.tiers import NO_TIER
 from evaluation.scoring.tree import dimension_of_indicator
 
@@ -49,11 +51,16 @@ MAX_BOOTSTRAP = 10_000
 MAX_CELLS = 50_000_000
 
 
-def _whole(value: object, low: int, high: int) -> str | None:
+def _whole(value: object, low: int, high: int) -> Message | None:
     """Why `value` is not a whole number from low to high, or None."""
     whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not whole or not low <= int(value) <= high:  # type: ignore[call-overload]
-        return f"expected a whole number from {low:,} to {high:,}, got {value!r}"
+        return N_(
+            "expected a whole number from {low:,} to {high:,}, got {found!r}",
+            low=low,
+            high=high,
+            found=value,
+        )
     return None
 
 
@@ -62,10 +69,10 @@ def setting_problems(
     noise: float | tuple[float, float],
     seed: int,
     bootstrap: int | None = None,
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Message]]:
     """Every bad setting as (setting, message); `bootstrap` is given for a Sobol analysis, whose
     `samples` is the base sample count N (at least 2, for a variance)."""
-    problems = []
+    problems: list[tuple[str, Message]] = []
     if bootstrap is None:
         checks = [("samples", samples, 1, MAX_SAMPLES)]
     else:
@@ -81,23 +88,32 @@ def setting_problems(
     pair = noise if isinstance(noise, tuple) else (noise, noise)
     for name, f in zip(("noise_indicator", "noise_dimension"), pair, strict=True):
         if not isinstance(f, int | float) or not 0 <= f < 1:
-            problems.append((name, f"expected a fraction from 0 to below 1, got {f!r}"))
+            problems.append(
+                (name, N_("expected a fraction from 0 to below 1, got {found!r}", found=f))
+            )
     return problems
 
 
-def check_size(model: Model, evaluations: int, problems: list[tuple[str, str]]) -> None:
+def check_size(model: Model, evaluations: int, problems: list[tuple[str, Message]]) -> None:
     """Raise every bad setting at once, and a run too large to hold."""
     cells = evaluations * len(model.codes)
     if cells > MAX_CELLS:
         problems.append(
             (
                 "samples",
-                f"{evaluations:,} evaluations x {len(model.codes):,} agencies is "
-                f"{cells:,} scores; expected at most {MAX_CELLS:,}",
+                N_(
+                    "{evaluations:,} evaluations x {agencies:,} agencies is {cells:,} scores; "
+                    "expected at most {most:,}",
+                    evaluations=evaluations,
+                    agencies=len(model.codes),
+                    cells=cells,
+                    most=MAX_CELLS,
+                ),
             )
         )
     if problems:
-        raise InputError("; ".join(f"{name}: {message}" for name, message in problems))
+        said = [N_("{setting}: {problem}", setting=name, problem=text) for name, text in problems]
+        raise InputError(joined(said))
 
 
 @dataclass(frozen=True)
@@ -124,7 +140,13 @@ def model_of(evaluation: Evaluation, methods: tuple[str, ...] = ()) -> Model:
     framework = evaluation.framework
     unknown = [m for m in methods if m not in NORMALISERS]
     if unknown:
-        raise KeyError(f"unknown normalisation {unknown[0]!r}; valid: {', '.join(NORMALISERS)}")
+        raise NotFoundError(
+            N_(
+                "unknown normalisation {found!r}; valid: {valid}",
+                found=unknown[0],
+                valid=", ".join(NORMALISERS),
+            )
+        )
     layers = [evaluation.scores.indicator_scores]
     types = evaluation.table["agency_type"].to_numpy()
     for method in methods:

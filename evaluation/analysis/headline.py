@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.framework import Framework, HeadlineFigure
+from evaluation.i18n import _n
 from evaluation.periods import Period
 from evaluation.scoring.period_aggregates import PERIOD_AGGREGATES
 
@@ -81,13 +83,14 @@ def city_figure(
 def city_series(
     framework: Framework, figures: pd.DataFrame, agency_types: pd.Series, fields: Iterable[str]
 ) -> pd.DataFrame:
-    """period, field, label, unit, measure, value: each field's city figure in each month."""
+    """period, field, label (in the reader's language), unit, measure, value: each field's city
+    figure in each month."""
     months = sorted(figures["period"].unique()) if not figures.empty else []
     rows = []
     for field_id in fields:
         definition = framework.field_def(field_id)
         rule = city_rule(framework, field_id)
-        label = f"{definition.label} {definition.label_zh}".strip()
+        label = i18n.label(definition)  # in the reader's language
         for month in months:
             value = city_figure(figures, agency_types, rule, (month,))
             rows.append((month, field_id, label, definition.unit, rule.measure, value))
@@ -113,8 +116,14 @@ class Comparison:
         return len(self.months) < len(self.period.months)
 
     def coverage(self) -> str:
-        """How many months have figures, of how many: `1 of 3 months`."""
-        return f"{len(self.months)} of {len(self.period.months)} months"
+        """How many months have figures, of how many, in the reader's language: `1 of 3
+        months`."""
+        return _n(
+            "{have} of {count} month",
+            "{have} of {count} months",
+            len(self.period.months),
+            have=len(self.months),
+        )
 
 
 def comparison(period: Period, months_with_figures: Iterable[str]) -> Comparison:

@@ -9,13 +9,14 @@ import pandas as pd
 
 from evaluation.periods import add_months, year_and_month
 
+# Ids of the statuses (stored in tables that programs read; pages show them in words).
 ON_TIME, LATE, MISSING, REVISED, LATE_REVISED, NOT_DUE = (
-    "on time",
+    "on time",  # i18n: not text
     "late",
     "missing",
     "revised",
-    "late, revised",
-    "not due yet",
+    "late, revised",  # i18n: not text
+    "not due yet",  # i18n: not text
 )
 STATUSES = (ON_TIME, REVISED, LATE, LATE_REVISED, MISSING, NOT_DUE)
 

@@ -15,6 +15,8 @@ from typing import Literal
 
 import numpy as np
 
+from evaluation.i18n import N_, Message, Text
+
 Normalisation = Literal["minmax", "proportion"]
 
 _NORMALISATIONS: tuple[str, ...] = ("minmax", "proportion")
@@ -28,34 +30,61 @@ def _prepare(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Validate the inputs and return the complete rows as floats plus the direction flags."""
     values = np.asarray(matrix, dtype=float)
+    name = _method_word(method)
     if values.ndim != 2:
         raise ValueError(
-            f"{method} weights need a 2-D matrix with one row per agency and one column per "
-            f"indicator, got a {values.ndim}-D array of shape {values.shape}"
+            N_(
+                "{method} weights need a 2-D matrix with one row per agency and one column per "
+                "indicator, got a {dimensions}-D array of shape {shape}",
+                method=name,
+                dimensions=values.ndim,
+                shape=values.shape,
+            )
         )
     n_indicators = values.shape[1]
     if n_indicators == 0:
-        raise ValueError(f"{method} weights need at least 1 indicator, got 0")
+        raise ValueError(N_("{method} weights need at least 1 indicator, got 0", method=name))
     flags = np.asarray(higher_is_better).reshape(-1)
     # Casting to bool would silently read a -1 ("minimise" in some MCDA tools) as True.
     if flags.dtype != bool and not (flags.dtype.kind in "iuf" and np.isin(flags, (0, 1)).all()):
         raise ValueError(
-            f"{method} weights need higher_is_better as True/False flags, got {flags.tolist()!r}"
+            N_(
+                "{method} weights need higher_is_better as True/False flags, got {found!r}",
+                method=name,
+                found=flags.tolist(),
+            )
         )
     directions = flags.astype(bool)
     if directions.size != n_indicators:
         raise ValueError(
-            f"{method} weights need one higher_is_better flag per indicator: expected "
-            f"{n_indicators}, got {directions.size}"
+            N_(
+                "{method} weights need one higher_is_better flag per indicator: expected "
+                "{expected}, got {found}",
+                method=name,
+                expected=n_indicators,
+                found=directions.size,
+            )
         )
     # An agency missing any indicator cannot be compared on all of them, so it sits this out.
     complete = values[np.isfinite(values).all(axis=1)]
     if complete.shape[0] < 2:
         raise ValueError(
-            f"{method} weights need at least 2 agencies with values for every indicator, "
-            f"got {complete.shape[0]}"
+            N_(
+                "{method} weights need at least 2 agencies with values for every indicator, "
+                "got {found}",
+                method=name,
+                found=complete.shape[0],
+            )
         )
     return complete, directions
+
+
+def _method_word(method: str) -> Text:
+    """A weighting method's name in a message, in the reader's language."""
+    return _METHOD_WORDS.get(method, method)
+
+
+_METHOD_WORDS: dict[str, Message] = {"entropy": N_("entropy"), "CRITIC": N_("CRITIC")}
 
 
 def _constant_columns(values: np.ndarray) -> np.ndarray:
@@ -67,8 +96,12 @@ def _require_informative(constant: np.ndarray, method: str) -> None:
     """Refuse a matrix in which no indicator separates the agencies."""
     if constant.all():
         raise ValueError(
-            f"{method} weights need at least 1 indicator whose value differs between agencies, "
-            f"but all {constant.size} are the same for every agency"
+            N_(
+                "{method} weights need at least 1 indicator whose value differs between "
+                "agencies, but all {count} are the same for every agency",
+                method=_method_word(method),
+                count=constant.size,
+            )
         )
 
 
@@ -91,8 +124,11 @@ def entropy_weights(
     values, directions = _prepare(matrix, higher_is_better, "entropy")
     if normalisation not in _NORMALISATIONS:
         raise ValueError(
-            f"entropy weights normalisation must be one of {', '.join(_NORMALISATIONS)}, "
-            f"got {normalisation!r}"
+            N_(
+                "entropy weights normalisation must be one of {valid}, got {found!r}",
+                valid=", ".join(_NORMALISATIONS),
+                found=normalisation,
+            )
         )
     constant = _constant_columns(values)
     _require_informative(constant, "entropy")
@@ -103,8 +139,11 @@ def entropy_weights(
         # Shares of raw totals only mean something for amounts that cannot go below zero.
         if (values < 0).any():
             raise ValueError(
-                "entropy weights with normalisation='proportion' need values of 0 or more, "
-                f"got a smallest value of {values.min():g}; use normalisation='minmax'"
+                N_(
+                    "entropy weights with normalisation='proportion' need values of 0 or more, "
+                    "got a smallest value of {smallest:g}; use normalisation='minmax'",
+                    smallest=values.min(),
+                )
             )
         # Direction is deliberately not applied here: this is the textbook form in which the
         # entropy of the raw shares is a pure spread measure (Xu 2004; Zavadskas & Podvezko 2016
@@ -123,8 +162,10 @@ def entropy_weights(
     total = divergence.sum()
     if not total > 0:
         raise ValueError(
-            "entropy weights need at least 1 indicator whose values are spread unevenly "
-            "between agencies, but every indicator is spread (numerically) perfectly evenly"
+            N_(
+                "entropy weights need at least 1 indicator whose values are spread unevenly "
+                "between agencies, but every indicator is spread (numerically) perfectly evenly"
+            )
         )
     weights: np.ndarray = divergence / total
     return weights
@@ -159,8 +200,11 @@ def critic_weights(matrix: np.ndarray, higher_is_better: Sequence[bool]) -> np.n
     total = information.sum()
     if not total > 0:
         raise ValueError(
-            "CRITIC weights are undefined here: every indicator that differs between agencies "
-            "is perfectly correlated with every other one, so there is no conflict to measure"
+            N_(
+                "CRITIC weights are undefined here: every indicator that differs between "
+                "agencies is perfectly correlated with every other one, so there is no conflict "
+                "to measure"
+            )
         )
     weights: np.ndarray = information / total
     return weights

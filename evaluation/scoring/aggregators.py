@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evaluation.i18n import N_, Message
+
 Aggregator = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
 
 
@@ -45,7 +47,7 @@ class Method:
 
     name: str
     function: Aggregator
-    label: str
+    label: Message  # read in the reader's language
     parameters: tuple[str, ...] = ()
     level: Callable[[np.ndarray, float], np.ndarray] | None = None
     unlevel: Callable[[np.ndarray], np.ndarray] | None = None
@@ -54,11 +56,11 @@ class Method:
 AGGREGATORS: dict[str, Method] = {
     method.name: method
     for method in (
-        Method("arithmetic", arithmetic, "weighted arithmetic mean"),
+        Method("arithmetic", arithmetic, N_("weighted arithmetic mean")),
         Method(
             "geometric",
             geometric,
-            "weighted geometric mean",
+            N_("weighted geometric mean"),
             ("geometric_floor",),
             level=_logs,
             unlevel=np.exp,

@@ -11,6 +11,7 @@ import pandas as pd
 from evaluation import limits
 from evaluation.errors import InputError
 from evaluation.framework import Framework
+from evaluation.i18n import N_
 from evaluation.limits import check_length
 from evaluation.periods import month_of
 
@@ -51,9 +52,14 @@ def check_agencies(framework: Framework, agencies: pd.DataFrame) -> pd.DataFrame
     """Validate the agencies table and return it with the columns the engine uses."""
     missing = [c for c in AGENCY_COLUMNS if c not in agencies.columns]
     if missing:
+        found = ", ".join(map(str, agencies.columns))
         raise InputError(
-            f"agencies: expected columns {', '.join(AGENCY_COLUMNS)}, missing "
-            f"{', '.join(missing)} (found {', '.join(map(str, agencies.columns)) or 'none'})"
+            N_(
+                "agencies: expected columns {expected}, missing {missing} (found {found})",
+                expected=", ".join(AGENCY_COLUMNS),
+                missing=", ".join(missing),
+                found=found or N_("none"),
+            )
         )
     table = pd.DataFrame(
         {
@@ -68,13 +74,23 @@ def check_agencies(framework: Framework, agencies: pd.DataFrame) -> pd.DataFrame
     _check_lengths(table)
     duplicated = table["code"][table["code"].duplicated()].unique()
     if len(duplicated):
-        raise InputError(f"agencies: duplicate agency code {', '.join(map(str, duplicated))}")
+        raise InputError(
+            N_(
+                "agencies: duplicate agency code {codes}",
+                codes=", ".join(map(str, duplicated)),
+            )
+        )
     unknown = sorted(set(table["type"]) - set(framework.type_ids()))
     if unknown:
         first = table.index[table["type"] == unknown[0]][0]
         raise InputError(
-            f"agencies row {first + 1} ({table['code'][first]}), type: unknown agency type "
-            f'"{unknown[0]}"; valid: {", ".join(framework.type_ids())}'
+            N_(
+                'agencies row {row} ({code}), type: unknown agency type "{found}"; valid: {valid}',
+                row=first + 1,
+                code=table["code"][first],
+                found=unknown[0],
+                valid=", ".join(framework.type_ids()),
+            )
         )
     return table
 
@@ -84,7 +100,9 @@ def _check_lengths(table: pd.DataFrame) -> None:
     widths = {"code": limits.AGENCY_CODE, "name": limits.AGENCY_NAME, "name_zh": limits.AGENCY_NAME}
     for column, limit in widths.items():
         for row, value in enumerate(table[column]):
-            check_length(str(value), limit, f"agencies row {row + 1}, {column}")
+            if len(str(value)) > limit:
+                where = N_("agencies row {row}, {column}", row=row + 1, column=column)
+                check_length(str(value), limit, where)
 
 
 def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFrame) -> FigureCube:
@@ -92,13 +110,17 @@ def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFra
     table = check_agencies(framework, agencies)
     for column in ("agency_code", "period"):
         if column not in figures.columns:
-            raise InputError(f'figures: missing column "{column}"')
+            raise InputError(N_('figures: missing column "{column}"', column=column))
     fields = framework.field_ids()
     unknown = [c for c in figures.columns if c not in ("agency_code", "period", *fields)]
     if unknown:
         raise InputError(
-            f'figures: unknown column "{unknown[0]}"; expected agency_code, period and the '
-            f"fields of the framework: {', '.join(fields)}"
+            N_(
+                'figures: unknown column "{column}"; expected agency_code, period and the '
+                "fields of the framework: {fields}",
+                column=unknown[0],
+                fields=", ".join(fields),
+            )
         )
     codes = figures["agency_code"].astype(str).str.strip().to_numpy()
     periods = figures["period"].astype(str).str.strip()
@@ -109,8 +131,12 @@ def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFra
     if (agency_idx < 0).any():
         row = int(np.argmax(agency_idx < 0))
         raise InputError(
-            f'figures row {row + 1}, agency_code: unknown agency "{codes[row]}"; it is not in '
-            "the agencies table"
+            N_(
+                'figures row {row}, agency_code: unknown agency "{code}"; it is not in the '
+                "agencies table",
+                row=row + 1,
+                code=codes[row],
+            )
         )
     months = tuple(sorted(set(months_col)))
     month_idx = pd.Index(months).get_indexer(months_col)
@@ -119,8 +145,13 @@ def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFra
     if duplicated.any():
         row = int(np.argmax(duplicated))
         raise InputError(
-            f"figures row {row + 1}: a second row for agency {codes[row]} and month "
-            f"{months_col[row]}; expected one row per agency-month"
+            N_(
+                "figures row {row}: a second row for agency {code} and month {month}; "
+                "expected one row per agency-month",
+                row=row + 1,
+                code=codes[row],
+                month=months_col[row],
+            )
         )
     values = np.full((len(fields), len(table), len(months)), np.nan)
     present = [f for f in fields if f in figures.columns]
@@ -142,7 +173,12 @@ def build_cube(framework: Framework, figures: pd.DataFrame, agencies: pd.DataFra
         if bad.any():
             row = int(np.argmax(bad))
             raise InputError(
-                f'figures row {row + 1}, {field_id}: expected a number, got "{cells.iloc[row]}"'
+                N_(
+                    'figures row {row}, {field}: expected a number, got "{found}"',
+                    row=row + 1,
+                    field=field_id,
+                    found=cells.iloc[row],
+                )
             )
         values[f, agency_idx, month_idx] = numbers.to_numpy(dtype=float, na_value=np.nan)
     submitted = np.zeros((len(table), len(months)), dtype=bool)

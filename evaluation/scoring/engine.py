@@ -12,6 +12,7 @@ from evaluation.scoring.indicators import MISSING, NO_ACTIVITY, field_totals, in
 from evaluation.scoring.ranking import competition_rank, rank_within
 from evaluation.scoring.result import Evaluation
 from evaluation.scoring.scores import Scores, score_matrix
+from evaluation.scoring.texts import joined
 from evaluation.scoring.tiers import NO_TIER, assign_tiers
 
 
@@ -118,7 +119,8 @@ class Evaluator:
             {
                 "agency_name_zh": cube.agencies["name_zh"],
                 "tier_by_score": tiers_named(outcome.by_score),
-                "tier_reasons": ["; ".join(r) for r in outcome.reasons],
+                # Messages, not text: one cached table serves readers of every language.
+                "tier_reasons": [joined(r) for r in outcome.reasons],
                 "tier_reason": list(outcome.why),
             }
         )

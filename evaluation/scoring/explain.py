@@ -9,16 +9,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.display import score as score_text
 from evaluation.framework import Framework
+from evaluation.i18n import N_, Message, Text
 from evaluation.scoring.indicators import MISSING, NO_ACTIVITY, OK, STATUS_NAMES
 from evaluation.scoring.scores import Scores
+from evaluation.scoring.texts import framework_text, paragraph, rendered, sentence
 from evaluation.scoring.tree import aggregate_tree, dimension_of_indicator
 
 
 @dataclass(frozen=True)
 class IndicatorLine:
-    """One indicator of one agency: value, score, weight and contribution."""
+    """One indicator of one agency: value, score, weight and contribution (the label in the
+    language of the reader the explanation was made for)."""
 
     indicator_id: str
     label: str
@@ -43,7 +47,8 @@ class Opportunity:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Everything that explains one agency's result for a period."""
+    """Everything that explains one agency's result for a period. Reasons and the summary are
+    messages: `str()` reads them in the reader's language."""
 
     agency_code: str
     agency_name: str
@@ -53,17 +58,20 @@ class Explanation:
     rank: int | None
     tier: str | None
     tier_by_score: str | None
-    tier_reasons: tuple[str, ...]
+    tier_reasons: tuple[Text, ...]
     dimensions: dict[str, float | None]
     indicators: tuple[IndicatorLine, ...]
     next_tier: str | None
     points_to_next_tier: float | None
     opportunities: tuple[Opportunity, ...]
-    summary: str
+    summary: Text
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
+        """A JSON-ready dict, its texts in the reader's language."""
+        data = asdict(self)
+        data["tier_reasons"] = [rendered(r) for r in self.tier_reasons]
+        data["summary"] = rendered(self.summary)
+        return data
 
 
 def _num(x: float) -> float | None:
@@ -72,16 +80,17 @@ def _num(x: float) -> float | None:
 
 
 def explain_agency(
-    fw: Framework, s: Scores, a: int, row: pd.Series, reasons: tuple[str, ...], period: str
+    fw: Framework, s: Scores, a: int, row: pd.Series, reasons: tuple[Message, ...], period: str
 ) -> Explanation:
-    """Build the explanation of the agency at row `a` of the scores; `row` is its table row."""
+    """Build the explanation of the agency at row `a` of the scores; `row` is its table row.
+    Labels are the reader's (an explanation is made for one reader); the summary is a message."""
     indicators = fw.indicators
     dim_ids = [d.id for d in fw.dimensions for _ in d.indicators]
     eff = s.indicator_weights[a] * s.dimension_weights[a, dimension_of_indicator(fw)]
     lines = tuple(
         IndicatorLine(
             indicator_id=ind.id,
-            label=ind.label,
+            label=i18n.label(ind),
             dimension_id=dim_ids[j],
             status="imputed" if s.imputed[a, j] else STATUS_NAMES[int(s.status[a, j])],
             value=_num(s.values[a, j]),
@@ -134,7 +143,7 @@ def _opportunities(fw: Framework, s: Scores, a: int, top: int = 5) -> tuple[Oppo
     return tuple(
         Opportunity(
             indicators[candidates[k]].id,
-            indicators[candidates[k]].label,
+            i18n.label(indicators[candidates[k]]),
             float(np.nan_to_num(s.indicator_scores[a, candidates[k]])),
             float(gains[k]),
         )
@@ -147,32 +156,60 @@ def _summary(
     fw: Framework,
     s: Scores,
     a: int,
-    reasons: tuple[str, ...],
+    reasons: tuple[Message, ...],
     next_tier: str | None,
     points: float | None,
     opportunities: tuple[Opportunity, ...],
     tier: str | None,
-) -> str:
-    """One paragraph in plain words."""
+) -> Text:
+    """One paragraph in plain words, read in the reader's language."""
     score = _num(s.overall[a])
     if score is None:
-        return (
+        return N_(
             "Not scored for this period: no indicator that applies to this agency has a "
             "value or counts as missing."
         )
     # Cut, not rounded: 59.96 must not read 60.0 beside tier C.
-    text = f"Score {score_text(score)} of {fw.scale:g}, tier {tier}."
-    if reasons:
-        text += " " + " ".join(r[0].upper() + r[1:] + "." for r in reasons)
+    said: list[Text] = [
+        N_(
+            "Score {score} of {scale:g}, tier {tier}.",
+            score=score_text(score),
+            scale=fw.scale,
+            tier=tier,
+        )
+    ]
+    said += [sentence(r) for r in reasons]
     if next_tier is not None and points is not None:
         if points > 0:
-            text += f" {points:.1f} more points would reach tier {next_tier}."
+            said.append(
+                N_(
+                    "{points:.1f} more points would reach tier {tier}.",
+                    points=points,
+                    tier=next_tier,
+                )
+            )
         else:
-            text += f" The score already reaches tier {next_tier}; the rules above hold it back."
+            said.append(
+                N_(
+                    "The score already reaches tier {tier}; the rules above hold it back.",
+                    tier=next_tier,
+                )
+            )
     if opportunities:
         best = opportunities[0]
-        text += f" The biggest gain: {best.label} at full marks would add {best.gain:.1f} points."
+        said.append(
+            N_(
+                "The biggest gain: {indicator} at full marks would add {gain:.1f} points.",
+                indicator=framework_text(fw.indicator(best.indicator_id)),
+                gain=best.gain,
+            )
+        )
     idle = int((s.status[a] == NO_ACTIVITY).sum())
     if idle:
-        text += f" {idle} indicator(s) had no activity and were left out without penalty."
-    return text
+        said.append(
+            N_(
+                "{count} indicator(s) had no activity and were left out without penalty.",
+                count=idle,
+            )
+        )
+    return paragraph(said)

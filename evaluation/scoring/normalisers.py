@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evaluation.i18n import N_, Message
+
 Normaliser = Callable[[np.ndarray, bool, float, float | None, float | None], np.ndarray]
 
 
@@ -71,17 +73,21 @@ def zscore(
 PARAMETERS = ("worst", "best")
 
 
-def _goalposts_problem(worst: float, best: float, direction: str | None) -> str | None:
+def _goalposts_problem(worst: float, best: float, direction: str | None) -> Message | None:
     """Why a pair of goalposts cannot work for the direction, or None."""
     if worst == best:
-        return f"worst and best must differ, both are {worst:g}"
+        return N_("worst and best must differ, both are {worst:g}", worst=worst)
     if direction == "higher" and not worst < best:
-        return (
-            f"direction is higher, so worst must be below best; got worst {worst:g}, best {best:g}"
+        return N_(
+            "direction is higher, so worst must be below best; got worst {worst:g}, best {best:g}",
+            worst=worst,
+            best=best,
         )
     if direction == "lower" and not worst > best:
-        return (
-            f"direction is lower, so worst must be above best; got worst {worst:g}, best {best:g}"
+        return N_(
+            "direction is lower, so worst must be above best; got worst {worst:g}, best {best:g}",
+            worst=worst,
+            best=best,
         )
     return None
 
@@ -93,13 +99,13 @@ class Method:
 
     name: str
     function: Normaliser
-    label: str
+    label: Message  # read in the reader's language
     parameters: tuple[str, ...] = ()
     peer_scope: bool = True
     # Why a set of parameter values cannot work for a direction, or None.
-    check: Callable[[Mapping[str, float], str | None], str | None] | None = None
+    check: Callable[[Mapping[str, float], str | None], Message | None] | None = None
 
-    def problem(self, values: Mapping[str, float], direction: str | None) -> str | None:
+    def problem(self, values: Mapping[str, float], direction: str | None) -> Message | None:
         """Why these parameter values cannot work, or None."""
         return None if self.check is None else self.check(values, direction)
 
@@ -110,13 +116,13 @@ NORMALISERS: dict[str, Method] = {
         Method(
             "goalposts",
             goalposts,
-            "goalposts (worst -> best)",
+            N_("goalposts (worst -> best)"),
             parameters=("worst", "best"),
             peer_scope=False,
             check=lambda v, direction: _goalposts_problem(v["worst"], v["best"], direction),
         ),
-        Method("minmax", minmax, "min-max within the peer group"),
-        Method("rank", rank, "percentile rank within the peer group"),
-        Method("zscore", zscore, "z-score within the peer group"),
+        Method("minmax", minmax, N_("min-max within the peer group")),
+        Method("rank", rank, N_("percentile rank within the peer group")),
+        Method("zscore", zscore, N_("z-score within the peer group")),
     )
 }

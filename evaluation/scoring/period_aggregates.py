@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evaluation.i18n import N_, Message
+
 # (values (agencies, months) with NaN where not reported, reported mask) -> (agencies,)
 Reducer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -48,7 +50,7 @@ class Aggregate:
     no activity)."""
 
     name: str
-    label: str
+    label: Message  # read in the reader's language
     reducer: Reducer | None = None
     weighted: bool = False
 
@@ -56,11 +58,11 @@ class Aggregate:
 PERIOD_AGGREGATES: dict[str, Aggregate] = {
     aggregate.name: aggregate
     for aggregate in (
-        Aggregate("sum", "sum of the months", total),
-        Aggregate("mean", "mean of the months", mean),
-        Aggregate("weighted_mean", "mean weighted by weight_field", weighted=True),
-        Aggregate("min", "smallest month", minimum),
-        Aggregate("max", "largest month", maximum),
-        Aggregate("last", "latest month reported", last),
+        Aggregate("sum", N_("sum of the months"), total),
+        Aggregate("mean", N_("mean of the months"), mean),
+        Aggregate("weighted_mean", N_("mean weighted by weight_field"), weighted=True),
+        Aggregate("min", N_("smallest month"), minimum),
+        Aggregate("max", N_("largest month"), maximum),
+        Aggregate("last", N_("latest month reported"), last),
     )
 }

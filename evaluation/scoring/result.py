@@ -8,7 +8,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from evaluation.errors import NotFoundError
 from evaluation.framework import Framework
+from evaluation.i18n import N_, Message
 from evaluation.periods import Period
 from evaluation.scoring.explain import Explanation, explain_agency
 from evaluation.scoring.indicators import STATUS_NAMES
@@ -25,7 +27,7 @@ class Evaluation:
     agencies: pd.DataFrame
     scores: Scores
     table: pd.DataFrame
-    tier_reasons: tuple[tuple[str, ...], ...]
+    tier_reasons: tuple[tuple[Message, ...], ...]  # read in the reader's language
     # Per agency, the best tier position its red lines allow this period (0 = no cap).
     tier_caps: np.ndarray = field(
         repr=False, compare=False, default_factory=lambda: np.zeros(0, dtype=int)
@@ -58,8 +60,11 @@ class Evaluation:
                 columns=list(self.indicator_ids),
             )
         else:
-            raise KeyError(
-                f"unknown view {kind!r}; valid: values, scores, effective_weights, status"
+            raise NotFoundError(
+                N_(
+                    "unknown view {found!r}; valid: values, scores, effective_weights, status",
+                    found=kind,
+                )
             )
         return pd.DataFrame(data, index=codes, columns=list(self.indicator_ids))
 
@@ -72,7 +77,7 @@ class Evaluation:
     def explain(self, agency_code: str) -> Explanation:
         """Why an agency got its score and tier, and what would lift it."""
         if agency_code not in self._index:
-            raise KeyError(f"agency {agency_code!r} is not in this evaluation")
+            raise NotFoundError(N_("agency {code!r} is not in this evaluation", code=agency_code))
         return self._explain(self._index[agency_code])
 
     def explanations(self) -> list[Explanation]:

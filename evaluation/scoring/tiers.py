@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from evaluation import i18n
 from evaluation.display import score as score_text
-from evaluation.framework import Framework, RedLine
+from evaluation.framework import AgencyType, Framework, RedLine
+from evaluation.i18n import N_, Message, Text
 from evaluation.scoring.ranking import TIE_TOLERANCE
+from evaluation.scoring.texts import Lazy, framework_text, joined, rule_words
 
 NO_TIER = -1
 
@@ -18,13 +21,14 @@ NO_TIER = -1
 class TierOutcome:
     """Tier positions (0 = best, -1 = not scored) and why each agency ended where it did:
     `reasons` only where a rule moved it from its score's tier, `why` for every agency in one
-    line (its score against the threshold, then each rule that moved it)."""
+    line (its score against the threshold, then each rule that moved it). Reasons are messages,
+    read in the language of whoever reads them."""
 
     by_score: np.ndarray
     final: np.ndarray
-    reasons: tuple[tuple[str, ...], ...]
+    reasons: tuple[tuple[Message, ...], ...]
     flags: tuple[tuple[str, ...], ...]
-    why: tuple[str, ...] = ()
+    why: tuple[Text, ...] = ()
 
 
 def tier_by_score(framework: Framework, scores: np.ndarray) -> np.ndarray:
@@ -34,16 +38,70 @@ def tier_by_score(framework: Framework, scores: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(scores), NO_TIER, position)
 
 
-def score_reason(framework: Framework, score: float, position: int) -> str:
+def score_reason(framework: Framework, score: float, position: int) -> Message:
     """Why a score has its tier by score: `score 72.4 ≥ 70 → B`, `score 41.3 < 60 → D`."""
     tiers = framework.tiers
     if position == NO_TIER:
-        return "not scored → no tier"
+        return N_("not scored → no tier")
     tier = tiers[position]
     if position == len(tiers) - 1 and position > 0:
-        return f"score {score_text(score)} < {tiers[position - 1].min_score:g} → {tier.id}"
+        return N_(
+            "score {score} < {floor:g} → {tier}",
+            score=score_text(score),
+            floor=tiers[position - 1].min_score,
+            tier=tier.id,
+        )
     # A score reaching the floor only within the tie tolerance reads as the floor itself.
-    return f"score {score_text(max(score, tier.min_score))} ≥ {tier.min_score:g} → {tier.id}"
+    return N_(
+        "score {score} ≥ {floor:g} → {tier}",
+        score=score_text(max(score, tier.min_score)),
+        floor=tier.min_score,
+        tier=tier.id,
+    )
+
+
+def _group_word(agency_type: AgencyType) -> str:
+    """A quota group in a reason: the type id in English (`bank agencies`), its label in
+    Chinese."""
+    return i18n.label(agency_type) if i18n.is_chinese() else agency_type.id
+
+
+def _quota_texts(
+    framework: Framework, position: int, group: object, count: int, limit: int, reached: int
+) -> tuple[Message, Message]:
+    """The reason and the one-line why of a move down by the quota of tier `position`."""
+    tiers = framework.tiers
+    tier, lower = tiers[position], tiers[position + 1]
+    common = {"tier": tier.id, "lower": lower.id, "share": tier.max_share, "count": count}
+    if framework.quota_scope == "all":
+        return N_(
+            "moved from {tier} to {lower}: {tier} is limited to {share:.0%} of {count} "
+            "agencies ({limit}), {reached} reached it and this score is below the cut-off",
+            limit=limit,
+            reached=reached,
+            **common,
+        ), N_(
+            "demoted to {lower} by the quota of tier {tier} (at most {share:.0%} of {count} "
+            "agencies)",
+            **common,
+        )
+    known = {t.id: t for t in framework.agency_types}
+    kind: object = str(group)
+    if str(group) in known:
+        kind = Lazy(_group_word, known[str(group)])
+    return N_(
+        "moved from {tier} to {lower}: {tier} is limited to {share:.0%} of {count} {type} "
+        "agencies ({limit}), {reached} reached it and this score is below the cut-off",
+        limit=limit,
+        reached=reached,
+        type=kind,
+        **common,
+    ), N_(
+        "demoted to {lower} by the quota of tier {tier} (at most {share:.0%} of {count} {type} "
+        "agencies)",
+        type=kind,
+        **common,
+    )
 
 
 def assign_tiers(
@@ -58,21 +116,31 @@ def assign_tiers(
     by_score = tier_by_score(framework, scores)
     final = by_score.copy()
     scored = final != NO_TIER
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    reasons: list[list[Message]] = [[] for _ in range(n)]
     flags: list[list[str]] = [[] for _ in range(n)]
-    why = [[score_reason(framework, float(scores[i]), int(by_score[i]))] for i in range(n)]
+    why: list[list[Text]] = [
+        [score_reason(framework, float(scores[i]), int(by_score[i]))] for i in range(n)
+    ]
     ids = [t.id for t in tiers]
 
     for rule, fired in triggers:
         cap = ids.index(rule.cap)
+        # Read when shown: the framework's reason in the reader's language, the rule in words.
+        reason, words = framework_text(rule, "reason"), rule_words(framework, rule)
         for i in np.flatnonzero(fired & scored):
             flags[i].append(f"red_line:{rule.target or 'no_submission'}")
             if final[i] < cap:
                 reasons[i].append(
-                    f"capped at {rule.cap} from {ids[final[i]]}: {rule.reason} ({rule.describe()})"
+                    N_(
+                        "capped at {cap} from {tier}: {reason} ({rule})",
+                        cap=rule.cap,
+                        tier=ids[final[i]],
+                        reason=reason,
+                        rule=words,
+                    )
                 )
                 flags[i].append(f"capped:{rule.cap}")
-                why[i].append(f"capped at {rule.cap} by red line {rule.describe()}")
+                why[i].append(N_("capped at {cap} by red line {rule}", cap=rule.cap, rule=words))
                 final[i] = cap
 
     scope_groups = groups if framework.quota_scope == "type" else np.zeros(n, dtype=int)
@@ -89,23 +157,18 @@ def assign_tiers(
             # Everyone tied with the first agency past the limit moves down with it.
             cut = scores[ordered[limit]] if limit < ordered.size else -np.inf
             moved = ordered[scores[ordered] <= cut + TIE_TOLERANCE]
-            scope = "agencies" if framework.quota_scope == "all" else f"{group} agencies"
+            quota, line = _quota_texts(
+                framework, position, group, int(in_scope.sum()), limit, int(members.size)
+            )
             for i in moved:
-                reasons[i].append(
-                    f"moved from {tier.id} to {ids[position + 1]}: {tier.id} is limited to "
-                    f"{tier.max_share:.0%} of {in_scope.sum()} {scope} ({limit}), "
-                    f"{members.size} reached it and this score is below the cut-off"
-                )
+                reasons[i].append(quota)
                 flags[i].append(f"quota:{tier.id}->{ids[position + 1]}")
-                why[i].append(
-                    f"demoted to {ids[position + 1]} by the quota of tier {tier.id} "
-                    f"(at most {tier.max_share:.0%} of {in_scope.sum()} {scope})"
-                )
+                why[i].append(line)
                 final[i] = position + 1
     return TierOutcome(
         by_score=by_score,
         final=final,
         reasons=tuple(tuple(r) for r in reasons),
         flags=tuple(tuple(f) for f in flags),
-        why=tuple("; ".join(w) for w in why),
+        why=tuple(joined(w) for w in why),
     )

@@ -13,6 +13,8 @@ import pandas as pd
 from evaluation.audit import AuditAction
 from evaluation.errors import StorageError
 from evaluation.framework import Framework, parse_framework
+from evaluation.i18n import N_
+from evaluation.ingest import agencies as agency_files
 from evaluation.ingest.readers import read_table_bytes
 from evaluation.io.cells import safe_csv_bytes
 from evaluation.permissions import Actor, Permission, require
@@ -25,27 +27,25 @@ from evaluation.storage.db import Engine
 
 
 def agencies_template(framework: Framework) -> bytes:
-    """A CSV to fill in with the city's agencies: the columns and one example row per type."""
-    rows = [
-        {"code": f"{t.id.upper()[:2]}01", "name": f"Example {t.label}", "name_zh": "", "type": t.id}
-        for t in framework.agency_types
-    ]
-    return pd.DataFrame(rows).to_csv(index=False).encode("utf-8-sig")
+    """A CSV to fill in with the city's agencies, in the reader's language (see
+    `ingest.agencies`): the columns and one example row per type."""
+    return agency_files.agencies_template(framework)
 
 
 def register_agencies(
     actor: Actor, engine: Engine, framework: Framework, raw: bytes, name: str
 ) -> int:
     """Add the agencies of a file (code, name, name_zh, type); returns how many were new."""
-    require(actor, Permission.MANAGE_AGENCIES, "register agencies")
+    require(actor, Permission.MANAGE_AGENCIES, N_("register agencies"))
     table = read_table_bytes(raw, name)
-    checked = check_agencies(framework, table)
+    # Headed and typed in either language: brought back to ids before the engine's check.
+    checked = check_agencies(framework, agency_files.agency_table(framework, table))
     return agency_store.add_agencies(engine, checked, actor.name)
 
 
 def set_agency_active(actor: Actor, engine: Engine, code: str, active: bool) -> None:
     """Take an agency out of the evaluation or back in."""
-    require(actor, Permission.MANAGE_AGENCIES, "manage agencies")
+    require(actor, Permission.MANAGE_AGENCIES, N_("manage agencies"))
     agency_store.set_agency_active(engine, code, active, actor.name)
 
 
@@ -56,7 +56,7 @@ def replace_framework(
 
     Nothing is written when the text is invalid (FrameworkError lists every problem).
     """
-    require(actor, Permission.MANAGE_FRAMEWORK, "replace the framework file")
+    require(actor, Permission.MANAGE_FRAMEWORK, N_("replace the framework file"))
     framework = parse_framework(text, path.name)
     backup = _backup(path, now) if path.exists() else None
     staging = path.with_name(f".{path.name}.new")
@@ -84,12 +84,14 @@ def _backup(path: Path, now: datetime) -> Path:
         except FileExistsError:
             continue
         return backup
-    raise StorageError(f"{path.name}: 1,000 backups share this second; try again in a moment")
+    raise StorageError(
+        N_("{file}: 1,000 backups share this second; try again in a moment", file=path.name)
+    )
 
 
 def reload_framework(actor: Actor, engine: Engine, path: Path) -> FrameworkStatus:
     """Read the framework file again at an administrator's request, and record who asked."""
-    require(actor, Permission.MANAGE_FRAMEWORK, "reload the framework file")
+    require(actor, Permission.MANAGE_FRAMEWORK, N_("reload the framework file"))
     status = framework_status(path)
     details: dict[str, object] = {"file": str(path), "valid": status.framework is not None}
     if status.framework is not None:
@@ -107,7 +109,7 @@ def audit_trail(
     until: datetime | None,
 ) -> pd.DataFrame:
     """The audit log, newest first, filtered by action, actor and time."""
-    require(actor, Permission.READ_AUDIT, "read the audit log")
+    require(actor, Permission.READ_AUDIT, N_("read the audit log"))
     log = audit.audit_log(engine, actions, who, since, until)
     return log.iloc[::-1].reset_index(drop=True)
 

@@ -11,6 +11,7 @@ import pandas as pd
 from evaluation import accounts, demo
 from evaluation.errors import PermissionDeniedError, StorageError
 from evaluation.framework import Framework
+from evaluation.i18n import N_
 from evaluation.periods import last_complete_month
 from evaluation.permissions import Actor, Permission, require
 from evaluation.services.users import new_account
@@ -44,10 +45,10 @@ def load_demo(
     actor: Actor, engine: Engine, framework: Framework, today: date, with_accounts: bool = True
 ) -> DemoSetup:
     """Fill an empty store with the synthetic demo data and, unless told not to, its accounts."""
-    require(actor, Permission.LOAD_DEMO, "load the demo data")
+    require(actor, Permission.LOAD_DEMO, N_("load the demo data"))
     if not agency_store.agencies(engine).empty:
         raise StorageError(
-            "the database already holds agencies; the demo loads into an empty database only"
+            N_("the database already holds agencies; the demo loads into an empty database only")
         )
     data = demo.generate(framework, last_complete_month(today))
     agency_store.add_agencies(engine, data.agencies, DEMO, synthetic=True)
@@ -77,11 +78,14 @@ def load_demo(
 
 def create_demo_accounts(actor: Actor, engine: Engine) -> list[DemoAccount]:
     """A demo coordinator and one agency user per agency type; only in a synthetic database."""
-    require(actor, Permission.LOAD_DEMO, "create the demo accounts")
+    require(actor, Permission.LOAD_DEMO, N_("create the demo accounts"))
     agencies = agency_store.agencies(engine)
     if agencies.empty or not agencies["synthetic"].all():
-        raise PermissionDeniedError("demo accounts exist only in a database of synthetic demo data")
-    made = [DemoAccount("demo-coordinator", "coordinator", None, accounts.new_password())]
+        raise PermissionDeniedError(
+            N_("demo accounts exist only in a database of synthetic demo data")
+        )
+    coordinator = "demo-coordinator"  # i18n: not text (a username)
+    made = [DemoAccount(coordinator, "coordinator", None, accounts.new_password())]
     for agency_type, group in agencies.sort_values("code").groupby("type", sort=True):
         code = str(group["code"].iloc[0])
         made.append(DemoAccount(f"demo-{agency_type}", "agency", code, accounts.new_password()))

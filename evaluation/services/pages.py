@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from evaluation import display, i18n
 from evaluation.analysis import whatif
 from evaluation.analysis.headline import Comparison, city_series, comparison, headline_figures
 from evaluation.analysis.timeliness import (
@@ -19,12 +20,14 @@ from evaluation.analysis.timeliness import (
 )
 from evaluation.errors import InputError
 from evaluation.framework import Framework, RedLine
+from evaluation.i18n import N_, Message
 from evaluation.io.export import score_columns, to_csv, to_xlsx
 from evaluation.periods import PeriodKind, label_of_kind
 from evaluation.permissions import Actor, Permission, require
 from evaluation.scoring.engine import Evaluator
 from evaluation.scoring.normalisers import NORMALISERS
 from evaluation.scoring.result import Evaluation
+from evaluation.scoring.texts import framework_text, joined, rendered, rule_words
 from evaluation.services.store import Dataset
 
 LEAGUE_COLUMNS = ["rank", "rank_change", "agency_name", "agency_type", "score", "tier"]
@@ -65,17 +68,14 @@ class Overview:
     red_lines: pd.DataFrame  # agency_code, agency_name, red_lines, tier_by_score, tier
 
 
-def _rule_words(framework: Framework, rule: RedLine) -> str:
-    """A red line in the framework's words: `Red-line events > 0`, not `red_line_events > 0`."""
-    if rule.kind == "no_submission" or rule.target is None:
-        return rule.describe()
-    if rule.kind == "field":
-        name = framework.field_def(rule.target).label
-    else:
-        name = framework.indicator(rule.target).label
-    if rule.above is not None:
-        return f"{name} > {rule.above:g}"
-    return f"{name} < {rule.below:g}"
+def _red_line_text(framework: Framework, rule: RedLine) -> Message:
+    """A red line and its reason in the framework's words (`Red-line events > 0`, not
+    `red_line_events > 0`), read in the reader's language when shown."""
+    return N_(
+        "{reason} ({rule})",
+        reason=framework_text(rule, "reason"),
+        rule=rule_words(framework, rule, labelled=True),
+    )
 
 
 def _overdue(status: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
@@ -103,7 +103,10 @@ def _overdue(status: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
 
 def _red_line_events(framework: Framework, table: pd.DataFrame) -> pd.DataFrame:
     """The agencies that tripped a red line in the period, each with the rules it tripped."""
-    rules = {rule.target or "no_submission": rule for rule in framework.red_lines}
+    rules = {
+        rule.target or "no_submission": _red_line_text(framework, rule)
+        for rule in framework.red_lines
+    }
     tripped = [
         [
             rules[flag.split(":", 1)[1]]
@@ -112,11 +115,9 @@ def _red_line_events(framework: Framework, table: pd.DataFrame) -> pd.DataFrame:
         ]
         for flags in table["flags"]
     ]
-    events = table.assign(
-        red_lines=[
-            "; ".join(f"{r.reason} ({_rule_words(framework, r)})" for r in hit) for hit in tripped
-        ]
-    )[[bool(hit) for hit in tripped]]
+    # Messages, not text: the Overview is cached for readers of every language.
+    said = pd.Series([joined(hit) for hit in tripped], index=table.index, dtype=object)
+    events = table.assign(red_lines=said)[[bool(hit) for hit in tripped]]
     return events[["agency_code", "agency_name", "red_lines", "tier_by_score", "tier"]]
 
 
@@ -124,7 +125,7 @@ def overview(
     actor: Actor, framework: Framework, dataset: Dataset, evaluation: Evaluation, now: datetime
 ) -> Overview:
     """City-wide figures, tiers, leaders, movers and red-line events of a period."""
-    require(actor, Permission.SEE_DRAFTS, "see the city-wide overview")
+    require(actor, Permission.SEE_DRAFTS, N_("see the city-wide overview"))
     types = dataset.agencies.set_index("code")["type"]
     compared = comparison(evaluation.period, dataset.months)
     status = submission_matrix(
@@ -142,7 +143,7 @@ def overview(
         [
             {
                 "tier": t.id,
-                "label": f"{t.label} {t.label_zh}".strip(),
+                "label": framework_text(t),
                 "colour": t.colour,
                 "agencies": int(counts.get(t.id, 0)),
             }
@@ -175,9 +176,9 @@ def league_table(
     types: list[str] | None,
     tiers: list[str] | None = None,
 ) -> pd.DataFrame:
-    """The ranked table with one column per dimension and every agency's tier reason,
-    optionally of some agency types and some tiers only."""
-    require(actor, Permission.SEE_DRAFTS, "see the draft league table")
+    """The ranked table with one column per dimension and every agency's tier reason (in the
+    reader's language), optionally of some agency types and some tiers only."""
+    require(actor, Permission.SEE_DRAFTS, N_("see the draft league table"))
     table = evaluation.table
     if types:
         table = table[table["agency_type"].isin(types)]
@@ -198,18 +199,19 @@ def league_table(
         *dims,
         "flags",
     ]
-    return table.sort_values(["rank", "agency_name"])[columns].reset_index(drop=True)
+    league = table.sort_values(["rank", "agency_name"])[columns].reset_index(drop=True)
+    return league.assign(tier_reason=league["tier_reason"].map(rendered))
 
 
 def export_ranking(actor: Actor, evaluation: Evaluation, kind: str) -> bytes:
     """The ranked table of the draft as CSV or XLSX, formula-safe."""
-    require(actor, Permission.SEE_DRAFTS, "download the draft league table")
+    require(actor, Permission.SEE_DRAFTS, N_("download the draft league table"))
     columns = score_columns(evaluation.framework)
     if kind == "xlsx":
         return to_xlsx(evaluation, columns)
     if kind == "csv":
         return to_csv(evaluation, columns)
-    raise InputError(f'export format: expected "csv" or "xlsx", got "{kind}"')
+    raise InputError(N_('export format: expected "csv" or "xlsx", got "{found}"', found=kind))
 
 
 def submission_overview(
@@ -221,7 +223,9 @@ def submission_overview(
     matrix = submission_matrix(
         dataset.submissions, codes, months, framework.submission_deadline_day, now
     )
-    names = dataset.agencies.set_index("code")["name"]
+    names = display.agency_names(
+        dataset.agencies.rename(columns={"name": "agency_name", "name_zh": "agency_name_zh"})
+    ).set_index("code")["agency_name"]  # in the reader's language
     matrix.insert(1, "agency_name", matrix["agency_code"].map(names))
     return matrix
 
@@ -240,16 +244,13 @@ def indicator_detail(
 ) -> IndicatorDetail:
     """The heatmap of every score, one indicator's spread, and the city-wide figures of its
     fields, computed as the Overview computes them."""
-    require(actor, Permission.SEE_DRAFTS, "compare every agency's indicators")
+    require(actor, Permission.SEE_DRAFTS, N_("compare every agency's indicators"))
     framework = evaluation.framework
     indicator = framework.indicator(indicator_id)
-    names = evaluation.table.set_index("agency_code")["agency_name"]
+    table = display.agency_names(evaluation.table)  # names in the reader's language
+    names = table.set_index("agency_code")["agency_name"]
     heat = evaluation.frame("scores").rename(index=names.to_dict())
-    heat.columns = [
-        f"{framework.indicator(i).label}<br>{framework.indicator(i).label_zh}".removesuffix("<br>")
-        for i in heat.columns
-    ]
-    table = evaluation.table
+    heat.columns = [i18n.label(framework.indicator(i)) for i in heat.columns]
     applies = table["agency_type"].map(indicator.applies)
     values = pd.DataFrame(
         {
@@ -280,16 +281,20 @@ def _settings(framework: Framework, indicator_id: str) -> str:
 
 
 def framework_tree(actor: Actor, framework: Framework) -> pd.DataFrame:
-    """One row per indicator with its dimension and effective share of the overall weight."""
-    require(actor, Permission.SEE_FRAMEWORK, "see the framework")
+    """One row per indicator with its dimension and effective share of the overall weight;
+    labels in the reader's language, column ids in English (the page titles them)."""
+    require(actor, Permission.SEE_FRAMEWORK, N_("see the framework"))
+    every_type = [N_("every type")]
     rows = [
         {
-            "dimension": f"{dim.label} {dim.label_zh}".strip(),
-            "indicator": f"{ind.label} {ind.label_zh}".strip(),
+            "dimension": i18n.label(dim),
+            "indicator": i18n.label(ind),
             "direction": ind.direction,
             "normalise": ind.normalise.method,
-            "goalposts / scope": _settings(framework, ind.id),
-            "applies to": ", ".join(ind.applies_to or ("every type",)),
+            "goalposts / scope": _settings(framework, ind.id),  # i18n: not text (column ids)
+            "applies to": display.listing(  # i18n: not text
+                [display.type_label(framework, t) for t in ind.applies_to or ()] or every_type
+            ),
         }
         for dim in framework.dimensions
         for ind in dim.indicators
@@ -297,7 +302,7 @@ def framework_tree(actor: Actor, framework: Framework) -> pd.DataFrame:
     shares = whatif.effective_shares(framework)
     return pd.DataFrame(rows).assign(
         **{
-            "share of dimension": shares["of_dimension"].to_numpy(),
-            "share of total (all apply)": shares["of_total"].to_numpy(),
+            "share of dimension": shares["of_dimension"].to_numpy(),  # i18n: not text
+            "share of total (all apply)": shares["of_total"].to_numpy(),  # i18n: not text
         }
     )

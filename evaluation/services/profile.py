@@ -16,12 +16,24 @@ from typing import Literal
 
 import pandas as pd
 
-from evaluation.analysis.timeliness import ON_TIME, submission_matrix
+from evaluation.analysis.timeliness import (
+    LATE,
+    LATE_REVISED,
+    MISSING,
+    NOT_DUE,
+    ON_TIME,
+    REVISED,
+    submission_matrix,
+)
 from evaluation.display import score as score_text
 from evaluation.errors import InputError
+from evaluation.framework import Framework
+from evaluation.i18n import N_, Message, Text
 from evaluation.permissions import Actor, Permission, require_for
 from evaluation.scoring.explain import Explanation
 from evaluation.scoring.result import Evaluation
+from evaluation.scoring.texts import framework_text, paragraph, period_text, rule_words
+from evaluation.services.publication import published_reasons
 from evaluation.services.store import Dataset
 from evaluation.storage import publications as publication_store
 from evaluation.storage.db import Engine
@@ -44,7 +56,7 @@ class Standing:
     rank: int | None
     tier: str | None
     score: float | None  # the score that rank and tier came with
-    reason: str  # why the tier, in one line ("" when none is known)
+    reason: Text  # why the tier, in one line, read in the reader's language ("" when none)
     publication_id: int | None = None
     published_at: datetime | None = None
 
@@ -58,10 +70,12 @@ class Profile:
     indicators: pd.DataFrame  # indicator, dimension, status, value, score, weight, contribution,
     # peer_median
     timeline: pd.DataFrame  # period, score, rank, tier (rank and tier as `standing` says)
-    flags: list[str]
+    flags: list[str]  # machine flags (`missing:freeze_rate`, `late: 2026-09`)
     submissions: pd.DataFrame
     standing: Standing
     agency_count: int  # agencies in the evaluation: ranks run from 1 to this
+
+    notes: tuple[Text, ...] = ()  # the flags in words, read in the reader's language
 
     @property
     def draft_only(self) -> bool:
@@ -83,9 +97,11 @@ def agency_profile(
     Rank and tier are the draft's for actors who may see drafts; for the others they come from
     the publications in `engine` (none without it), and the explanation keeps no draft tier.
     """
-    require_for(actor, Permission.SEE_AGENCY, code, f"see the profile of agency {code}")
+    require_for(
+        actor, Permission.SEE_AGENCY, code, N_("see the profile of agency {code}", code=code)
+    )
     if code not in set(evaluation.table["agency_code"]):
-        raise InputError(f'no agency with code "{code}"')
+        raise InputError(N_('no agency with code "{code}"', code=code))
     explanation = evaluation.explain(code)
     table = evaluation.table
     peers = table[table["agency_type"] == explanation.agency_type]
@@ -136,12 +152,16 @@ def agency_profile(
     late = submission_matrix(
         subs, [code], list(evaluation.period.months), framework.submission_deadline_day, now
     )
-    flags += [f"{r.status}: {r.period}" for r in late.itertuples() if r.status != ON_TIME]
+    overdue = [(str(r.status), str(r.period)) for r in late.itertuples() if r.status != ON_TIME]
+    notes = [flag_note(framework, f) for f in flags] + [
+        _submission_note(status, month) for status, month in overdue
+    ]
+    flags += [f"{status}: {month}" for status, month in overdue]
     mine = history_frame[history_frame["agency_code"] == code] if len(history_frame) else None
     timeline = pd.DataFrame() if mine is None else mine.reset_index(drop=True)
     if drafts:
         standing = Standing(
-            "draft", explanation.rank, explanation.tier, explanation.score, str(row["tier_reason"])
+            "draft", explanation.rank, explanation.tier, explanation.score, row["tier_reason"]
         )
     else:
         latest = _latest_publications(engine)
@@ -154,6 +174,7 @@ def agency_profile(
         indicators=indicators,
         timeline=timeline,
         flags=flags,
+        notes=tuple(notes),
         submissions=subs.sort_values("id", ascending=False).reset_index(drop=True),
         standing=standing,
         agency_count=len(table),
@@ -198,7 +219,7 @@ def _published_standing(latest: pd.DataFrame, period: str, code: str) -> Standin
         _whole(row.get("rank")),
         None if row.get("tier") is None else str(row["tier"]),
         _number(row.get("score")),
-        str(row.get("tier_reasons") or ""),
+        published_reasons(row),
         int(publication["id"]),
         pd.Timestamp(str(publication["published_at"])).to_pydatetime(),
     )
@@ -206,22 +227,39 @@ def _published_standing(latest: pd.DataFrame, period: str, code: str) -> Standin
 
 def _without_draft_tier(why: Explanation, scale: float, standing: Standing) -> Explanation:
     """The explanation with no draft rank or tier, its summary saying the score is a draft."""
-    period = why.period
+    period = period_text(why.period)
+    said: list[Text] = []
     if why.score is None:
-        text = why.summary
+        said.append(why.summary)
     else:
-        text = (
-            f"Draft score {score_text(why.score)} of {scale:g}, from today's figures: it may "
-            f"change until {period} is published."
+        said.append(
+            N_(
+                "Draft score {score} of {scale:g}, from today's figures: it may change until "
+                "{period} is published.",
+                score=score_text(why.score),
+                scale=scale,
+                period=period,
+            )
         )
     if standing.source == "published":
-        text += f" Rank and tier are those of publication #{standing.publication_id}."
+        said.append(
+            N_(
+                "Rank and tier are those of publication #{id}.",
+                id=standing.publication_id,
+            )
+        )
     else:
-        text += f" Rank and tier are shown once {period} is published."
+        said.append(N_("Rank and tier are shown once {period} is published.", period=period))
     if why.opportunities and why.score is not None:
         best = why.opportunities[0]
-        gain = score_text(best.gain)
-        text += f" The biggest gain: {best.label} at full marks would add {gain} points."
+        said.append(
+            N_(
+                "The biggest gain: {indicator} at full marks would add {gain} points.",
+                indicator=best.label,
+                gain=score_text(best.gain),
+            )
+        )
+    text = paragraph(said)
     return replace(
         why,
         rank=None,
@@ -244,3 +282,58 @@ def _published_timeline(timeline: pd.DataFrame, latest: pd.DataFrame, code: str)
         rank_in_type=pd.array([_whole(r.get("rank_in_type")) for r in rows], dtype="Int64"),
         tier=pd.Series([r.get("tier") for r in rows], dtype=object, index=timeline.index),
     )
+
+
+# Machine flags in words. The flag ids stay in the data (the table's `flags`, the CSV).
+_SUBMISSION_NOTES: dict[str, Message] = {
+    LATE: N_("figures for {period} were sent late"),
+    MISSING: N_("figures for {period} were not sent"),
+    REVISED: N_("figures for {period} were revised"),
+    LATE_REVISED: N_("figures for {period} were sent late, then revised"),
+    NOT_DUE: N_("figures for {period} are not due yet"),
+}
+
+
+def _submission_note(status: str, month: str) -> Text:
+    """A month that was not simply on time, in words."""
+    note = _SUBMISSION_NOTES.get(status)
+    if note is None:
+        return f"{status}: {month}"
+    return Message(note.msgid, params={"period": period_text(month)})
+
+
+def flag_note(framework: Framework, flag: str) -> Text:
+    """A machine flag of the evaluation (`missing:freeze_rate`, `capped:D`) in words, read in
+    the reader's language; an unknown flag as it is."""
+    kind, _sep, detail = flag.partition(":")
+    indicators = {i.id: i for i in framework.indicators}
+    rules = {r.target or "no_submission": r for r in framework.red_lines}
+    if kind in _INDICATOR_NOTES and detail in indicators:
+        note = _INDICATOR_NOTES[kind]
+        return Message(note.msgid, params={"indicator": framework_text(indicators[detail])})
+    if kind == "red_line" and detail in rules:
+        rule = rules[detail]
+        return N_(
+            "red line tripped: {reason} ({rule})",
+            reason=framework_text(rule, "reason"),
+            rule=rule_words(framework, rule),
+        )
+    if kind == "capped":
+        return N_("tier capped at {tier} by a red line", tier=detail)
+    if kind == "quota" and "->" in detail:
+        higher, lower = detail.split("->", 1)
+        return N_(
+            "moved from {tier} to {lower} by the quota of tier {tier}", tier=higher, lower=lower
+        )
+    return _FLAG_NOTES.get(flag, flag)
+
+
+_INDICATOR_NOTES: dict[str, Message] = {
+    "no_activity": N_("{indicator}: no activity this period, left out without penalty"),
+    "missing": N_("{indicator}: the figures are missing"),
+    "imputed": N_("{indicator}: the figures are missing; scored with the median of its type"),
+}
+_FLAG_NOTES: dict[str, Message] = {
+    "no_submission": N_("no figures were submitted for this period"),
+    "not_scored": N_("not scored: no indicator that applies has a value"),
+}

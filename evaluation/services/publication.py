@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.errors import StorageError
 from evaluation.framework import Framework
+from evaluation.i18n import N_, Text, _
 from evaluation.periods import parse_period
 from evaluation.permissions import Actor, Permission, require
 from evaluation.scoring.result import Evaluation
+from evaluation.scoring.texts import from_json, period_text, rendered, to_json
 from evaluation.services.store import evaluation_of_state
 from evaluation.storage import publications as publication_store
 from evaluation.storage import state as state_store
@@ -33,6 +37,12 @@ PUBLISHED_COLUMNS = (
     "tier_reasons",
     "flags",
 )
+# Stored beside them since publications speak every language: the Chinese name, and the tier
+# reasons as messages (id and parameters, `texts.to_json`) that read in the reader's language.
+# `tier_reasons` itself keeps the English text, as snapshots stored before did.
+NAME_ZH = "agency_name_zh"
+REASONS_MESSAGE = "tier_reasons_message"  # the rules that moved the tier ("" when none)
+WHY_MESSAGE = "tier_reason_message"  # the one-line why: score against threshold, then rules
 LEAGUE_PUBLIC = ["rank", "agency_name", "agency_type", "tier", "score"]
 
 
@@ -63,21 +73,53 @@ class RepeatedPublicationError(StorageError):
     def __init__(self, period: str, publication_id: int, fingerprint: str) -> None:
         self.publication_id = publication_id
         super().__init__(
-            f"{period} is already published as publication {publication_id} with the same "
-            f"framework ({fingerprint[:12]}) and the same submissions; nothing has changed since"
+            N_(
+                "{period} is already published as publication {id} with the same framework "
+                "({fingerprint}) and the same submissions; nothing has changed since",
+                period=period_text(period),
+                id=publication_id,
+                fingerprint=fingerprint[:12],
+            )
         )
 
 
 def _snapshot(evaluation: Evaluation) -> list[dict[str, object]]:
-    """The published part of an evaluation as JSON-ready records."""
-    table = evaluation.table[list(PUBLISHED_COLUMNS)].astype(object)
+    """The published part of an evaluation as JSON-ready records: the reasons in English text
+    (as always) and as messages that read in any language."""
+    table = evaluation.table
+    records = table[list(PUBLISHED_COLUMNS)].astype(object).to_dict("records")
+    with i18n.reading("en"):
+        english = [rendered(r) for r in table["tier_reasons"]]
+    for record, text, reasons, why, name_zh in zip(
+        records,
+        english,
+        table["tier_reasons"],
+        table["tier_reason"],
+        table["agency_name_zh"],
+        strict=True,
+    ):
+        record["tier_reasons"] = text
+        record[REASONS_MESSAGE] = to_json(reasons)
+        record[WHY_MESSAGE] = to_json(why)
+        record[NAME_ZH] = rendered(name_zh)
     return [
-        {
-            str(k): (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-            for k, v in row.items()
-        }
-        for row in table.to_dict("records")
+        {str(k): (None if v is None or (_scalar(v) and pd.isna(v)) else v) for k, v in row.items()}
+        for row in records
     ]
+
+
+def _scalar(value: object) -> bool:
+    """True for a value `pd.isna` can judge (not text, not a stored message)."""
+    return not isinstance(value, str | dict | list)
+
+
+def published_reasons(row: dict[str, object]) -> Text:
+    """Why a published agency has its tier, in the reader's language: the one-line why that the
+    snapshot stored as messages, or the English text of snapshots stored before."""
+    for key in (WHY_MESSAGE, REASONS_MESSAGE):
+        if row.get(key) not in (None, ""):
+            return cast(Text, from_json(row[key]))
+    return str(row.get("tier_reasons") or "")
 
 
 def publish(actor: Actor, engine: Engine, framework: Framework, period: str) -> int:
@@ -87,7 +129,7 @@ def publish(actor: Actor, engine: Engine, framework: Framework, period: str) -> 
     same submission ids); after a different one it may be published again (A, B, A). Of two
     publishers that saw the same latest at once, the database lets exactly one commit.
     """
-    require(actor, Permission.PUBLISH, "publish evaluations")
+    require(actor, Permission.PUBLISH, N_("publish evaluations"))
     # What is scored and the ids recorded come from one read, so that a publication always
     # matches its own inputs, whatever is uploaded meanwhile.
     state = state_store.current_state(engine)
@@ -95,7 +137,9 @@ def publish(actor: Actor, engine: Engine, framework: Framework, period: str) -> 
     label = evaluation.period.label
     ids = state.submission_ids(evaluation.period.months)
     if not ids:
-        raise StorageError(f"no figures are stored for {label}; nothing to publish")
+        raise StorageError(
+            N_("no figures are stored for {period}; nothing to publish", period=period_text(label))
+        )
     latest = publication_store.latest_published(engine, label)
     repeated = _repeated(label, latest, framework.fingerprint, ids)
     if repeated is not None:
@@ -133,10 +177,15 @@ def _repeated(
 def _lost_race(engine: Engine, label: str, fingerprint: str, ids: list[int]) -> StorageError:
     """The error of a publisher whom another one beat to supersede the same latest."""
     winner = publication_store.latest_published(engine, label)
-    assert winner is not None, "a publication superseded the latest, so there is one"
+    assert winner is not None, "a publication superseded the latest"  # i18n: not text
     return _repeated(label, winner, fingerprint, ids) or StorageError(
-        f"{label} was published meanwhile as publication {winner.id} by {winner.published_by}, "
-        "so nothing was published; compare with it and publish again if this one is still wanted"
+        N_(
+            "{period} was published meanwhile as publication {id} by {who}, so nothing was "
+            "published; compare with it and publish again if this one is still wanted",
+            period=period_text(label),
+            id=winner.id,
+            who=winner.published_by,
+        )
     )
 
 
@@ -144,7 +193,7 @@ def compare_with_published(
     actor: Actor, engine: Engine, framework: Framework, period: str
 ) -> Comparison | None:
     """Today's evaluation of a period against its latest publication; None if never published."""
-    require(actor, Permission.SEE_DRAFTS, "compare drafts with publications")
+    require(actor, Permission.SEE_DRAFTS, N_("compare drafts with publications"))
     # Like publishing: the draft and its submission ids come from one read.
     state = state_store.current_state(engine)
     evaluation = evaluation_of_state(state, framework, period)
@@ -182,39 +231,53 @@ def compare_with_published(
 
 
 def publication_state(actor: Actor, engine: Engine, evaluation: Evaluation) -> str:
-    """ "published on … with framework …" when this exact result is published, else "draft"."""
-    require(actor, Permission.SEE_PUBLISHED, "see whether a result is published")
+    """ "published on … with framework …" when this exact result is published, else "draft",
+    in the reader's language (the time in the office's zone)."""
+    require(actor, Permission.SEE_PUBLISHED, N_("see whether a result is published"))
     rows = publication_store.published(engine, evaluation.period.label)
     ids = submission_store.current_submission_ids(engine, evaluation.period.months)
     for row in rows.to_dict("records"):
         fingerprint = str(row["fingerprint"])
         if fingerprint == evaluation.fingerprint and json.loads(str(row["submission_ids"])) == ids:
-            when = pd.Timestamp(str(row["published_at"])).strftime("%Y-%m-%d %H:%M")
-            return (
-                f"published on {when} UTC by {row['published_by']} "
-                f"with framework {fingerprint[:12]}"
+            when = pd.Timestamp(str(row["published_at"])).to_pydatetime()
+            return _(
+                "published on {when} by {who} with framework {fingerprint}",
+                when=i18n.when(when),
+                who=row["published_by"],
+                fingerprint=fingerprint[:12],
             )
-    return "draft"
+    return _("draft")
 
 
 def publications(actor: Actor, engine: Engine) -> pd.DataFrame:
     """Every publication, newest first: id, period, fingerprint, published_by, published_at."""
-    require(actor, Permission.SEE_DRAFTS, "list the publications")
+    require(actor, Permission.SEE_DRAFTS, N_("list the publications"))
     rows = publication_store.published(engine)
     return rows[["id", "period", "fingerprint", "published_by", "published_at"]]
 
 
-def published_league(actor: Actor, engine: Engine, period: str) -> pd.DataFrame | None:
-    """The latest published league table of a period (rank, agency, type, tier, score), or None.
+def published_league(
+    actor: Actor, engine: Engine, period: str, reasons: bool = False
+) -> pd.DataFrame | None:
+    """The latest published league table of a period (rank, agency, type, tier, score), or None;
+    with `reasons`, also why each agency has its tier (`tier_reason`). Names and reasons are in
+    the reader's language (snapshots stored before Chinese names and reasons keep English).
 
     This is what agency users see of other agencies: never a draft, never anyone's figures.
     """
-    require(actor, Permission.SEE_PUBLISHED, "see the published league table")
+    require(actor, Permission.SEE_PUBLISHED, N_("see the published league table"))
     label = parse_period(period).label
     rows = publication_store.published(engine, label)
     if rows.empty:
         return None
     latest = rows.iloc[0]
-    table = pd.DataFrame(json.loads(str(latest["results"])))
+    records = json.loads(str(latest["results"]))
+    table = pd.DataFrame(records)
+    table["agency_name"] = [
+        i18n.name(r.get("agency_name"), r.get(NAME_ZH)) or str(r.get("agency_name") or "")
+        for r in records
+    ]
+    table["tier_reason"] = [rendered(published_reasons(r)) for r in records]
     table = table[table["rank"].notna()].sort_values(["rank", "agency_name"])
-    return table[LEAGUE_PUBLIC].reset_index(drop=True)
+    columns = LEAGUE_PUBLIC + (["tier_reason"] if reasons else [])
+    return table[columns].reset_index(drop=True)

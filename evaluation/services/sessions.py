@@ -9,6 +9,7 @@ from functools import cache
 from evaluation import accounts, limits
 from evaluation.audit import AuditAction
 from evaluation.errors import AuthenticationError
+from evaluation.i18n import N_
 from evaluation.permissions import Actor, Permission
 from evaluation.storage import accounts as account_store
 from evaluation.storage import agencies as agency_store
@@ -18,7 +19,8 @@ from evaluation.storage.db import Engine
 from evaluation.storage.models import aware
 
 SESSION_TOUCH = timedelta(minutes=1)  # idle time is tracked to the minute, not every rerun
-UNKNOWN_USER = "(unknown username)"  # the actor recorded for a sign-in with no such account
+# The actor recorded for a sign-in with no such account (data in the audit log).
+UNKNOWN_USER = "(unknown username)"  # i18n: not text
 UNKNOWN_SOURCE = "unknown"  # the source of a sign-in whose client address is not known
 # The browser exchanges a new session's first token for the cookie at once; a token older than
 # this can no longer be exchanged.
@@ -32,7 +34,7 @@ SENDS_FILES = frozenset(
 @cache
 def _unknown_user_hash() -> str:
     """A hash to check unknown usernames against, so they take as long as known ones."""
-    return accounts.hash_password("never-a-password-of-anyone")
+    return accounts.hash_password("never-a-password-of-anyone")  # i18n: not text
 
 
 def has_users(engine: Engine) -> bool:
@@ -42,7 +44,12 @@ def has_users(engine: Engine) -> bool:
 
 def _actor_of(account: dict[str, object]) -> Actor:
     """The actor of a stored account."""
-    return Actor(str(account["username"]), account["role"], account["agency_code"])  # type: ignore[arg-type]
+    return Actor(
+        str(account["username"]),
+        account["role"],  # type: ignore[arg-type]
+        account["agency_code"],  # type: ignore[arg-type]
+        account.get("language"),  # type: ignore[arg-type]
+    )
 
 
 def sign_in(
@@ -78,7 +85,7 @@ def sign_in(
             if not account["active"]
             else "password"
             if not good
-            else "demo account in a database with real data"
+            else "demo account in a database with real data"  # i18n: not text (audit data)
         )
         details: dict[str, object] = {"reason": reason, "source": source}
         if reason == "password" and lock_store.attempt_failed(
@@ -108,13 +115,18 @@ def sign_in_by_email(engine: Engine, email: str, now: datetime) -> tuple[str, Ac
         audit.record(engine, shown, AuditAction.LOGIN_FAILED, {"method": "sso"})
         if len(match) > 1:
             raise AuthenticationError(
-                f"Single sign-on worked, but {len(match)} active accounts share this email "
-                "address, so it cannot tell which one is yours. Ask an administrator to keep "
-                "the address on one account only."
+                N_(
+                    "Single sign-on worked, but {count} active accounts share this email "
+                    "address, so it cannot tell which one is yours. Ask an administrator to keep "
+                    "the address on one account only.",
+                    count=len(match),
+                )
             )
         raise AuthenticationError(
-            "Single sign-on worked, but no active account has this email address. "
-            "Ask an administrator to add it to your account."
+            N_(
+                "Single sign-on worked, but no active account has this email address. "
+                "Ask an administrator to add it to your account."
+            )
         )
     username = str(match["username"].iloc[0])
     account = account_store.user(engine, username)

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.errors import FrameworkError, InputError
 from evaluation.framework import Framework, load_framework, parse_framework
+from evaluation.i18n import N_, Text
 from evaluation.ingest.validate import parse_month
 from evaluation.permissions import Actor, Permission, require, require_for
 from evaluation.scoring.engine import Evaluator, evaluate
 from evaluation.scoring.result import Evaluation
+from evaluation.scoring.texts import Lazy
 from evaluation.settings import setting
 from evaluation.storage import agencies as agency_store
 from evaluation.storage import frameworks as framework_store
@@ -40,8 +43,9 @@ def framework_status(path: str | Path | None = None) -> FrameworkStatus:
         return FrameworkStatus(None, exc, file)
 
 
-def served_framework(engine: Engine, status: FrameworkStatus) -> tuple[Framework | None, str]:
-    """The framework to serve and a note: the file when valid, else the last valid one kept."""
+def served_framework(engine: Engine, status: FrameworkStatus) -> tuple[Framework | None, Text]:
+    """The framework to serve and a note (a message, "" when none): the file when valid, else
+    the last valid one kept."""
     if status.framework is not None:
         framework = status.framework
         framework_store.remember_framework(
@@ -50,12 +54,14 @@ def served_framework(engine: Engine, status: FrameworkStatus) -> tuple[Framework
         return framework, ""
     kept = framework_store.last_framework(engine)
     if kept is None:
-        return None, "no earlier valid framework is stored, so nothing can be scored"
+        return None, N_("no earlier valid framework is stored, so nothing can be scored")
     framework = parse_framework(str(kept["text"]), str(kept["source"]))
-    when = pd.Timestamp(str(kept["last_served"])).strftime("%Y-%m-%d %H:%M")
-    return framework, (
-        f"serving the last valid framework ({framework.short_fingerprint}, "
-        f"last loaded {when} UTC) until the file is fixed"
+    when = pd.Timestamp(str(kept["last_served"])).to_pydatetime()
+    return framework, N_(
+        "serving the last valid framework ({fingerprint}, last loaded {when}) until the file "
+        "is fixed",
+        fingerprint=framework.short_fingerprint,
+        when=Lazy(i18n.when, when),  # in the office's zone, the reader's way
     )
 
 
@@ -154,7 +160,7 @@ def evaluation_of_state(state: state_store.State, framework: Framework, period: 
 def score_period(actor: Actor, engine: Engine, framework: Framework, period: str) -> Evaluation:
     """The draft evaluation of a period from the store (the command line's `score`, `export`
     and analyses)."""
-    require(actor, Permission.SEE_DRAFTS, "see draft results")
+    require(actor, Permission.SEE_DRAFTS, N_("see draft results"))
     return stored_evaluation(engine, framework, period)
 
 
@@ -162,11 +168,16 @@ def parse_month_or_error(text: str) -> str:
     """A month written any accepted way, as `YYYY-MM`."""
     month = parse_month(text)
     if month is None:
-        raise InputError(f'expected a month like 2026-10, got "{text}"')
+        raise InputError(N_('expected a month like 2026-10, got "{found}"', found=text))
     return month
 
 
 def history(actor: Actor, engine: Engine, agency_code: str, period: str) -> pd.DataFrame:
     """Every version of one agency-month, newest first."""
-    require_for(actor, Permission.SEE_AGENCY, agency_code, f"see the uploads of {agency_code}")
+    require_for(
+        actor,
+        Permission.SEE_AGENCY,
+        agency_code,
+        N_("see the uploads of {agency}", agency=agency_code),
+    )
     return submission_store.history(engine, agency_code, parse_month_or_error(period))

@@ -12,6 +12,7 @@ import pandas as pd
 
 from evaluation.errors import InputError, UploadError
 from evaluation.framework import Framework
+from evaluation.i18n import N_
 from evaluation.ingest.readers import read_table_bytes
 from evaluation.ingest.template import template_xlsx
 from evaluation.ingest.validate import (
@@ -41,12 +42,17 @@ class Preview:
 def _uploading_for(actor: Actor, as_agency: str | None) -> str | None:
     """The one agency the actor's file may hold rows of, or None for any (checked here)."""
     if as_agency is not None:
-        require_for(actor, Permission.UPLOAD_FIGURES, as_agency, f"upload figures for {as_agency}")
+        require_for(
+            actor,
+            Permission.UPLOAD_FIGURES,
+            as_agency,
+            N_("upload figures for {agency}", agency=as_agency),
+        )
         return as_agency
-    require(actor, Permission.UPLOAD_FIGURES, "upload figures")
+    require(actor, Permission.UPLOAD_FIGURES, N_("upload figures"))
     if actor.may(Permission.EVERY_AGENCY):
         return None
-    require_for(actor, Permission.UPLOAD_FIGURES, actor.agency or "", "upload figures")
+    require_for(actor, Permission.UPLOAD_FIGURES, actor.agency or "", N_("upload figures"))
     return actor.agency
 
 
@@ -112,9 +118,15 @@ def _kept_value_conflicts(
                 Issue(
                     int(rows[k]),
                     field if field in given else limit,
-                    f"{field} ({value.iloc[k]:,.0f}) would be above {limit} "
-                    f"({bound.iloc[k]:,.0f}); the file has no {kept} column, so the stored "
-                    f"{kept} is kept: give both in the file",
+                    N_(
+                        "{field} ({value:,.0f}) would be above {limit} ({bound:,.0f}); the file "
+                        "has no {kept} column, so the stored {kept} is kept: give both in the file",
+                        field=field,
+                        value=value.iloc[k],
+                        limit=limit,
+                        bound=bound.iloc[k],
+                        kept=kept,
+                    ),
                 )
             )
     return tuple(issues)
@@ -201,8 +213,10 @@ def restore(actor: Actor, engine: Engine, submission_id: int) -> int:
     agency)."""
     code = submission_store.submission_agency(engine, submission_id)
     if code is None:
-        raise InputError(f"there is no submission with id {submission_id}")
-    require_for(actor, Permission.UPLOAD_FIGURES, code, f"restore figures of agency {code}")
+        raise InputError(N_("there is no submission with id {id}", id=submission_id))
+    require_for(
+        actor, Permission.UPLOAD_FIGURES, code, N_("restore figures of agency {code}", code=code)
+    )
     return submission_store.restore(engine, submission_id, actor.name)
 
 
@@ -210,13 +224,19 @@ def upload_template(framework: Framework, agency_type: str, today: date) -> byte
     """The XLSX template of one agency type, its example row dated last month."""
     if agency_type not in framework.type_ids():
         raise InputError(
-            f'agency type: expected one of {", ".join(framework.type_ids())}, got "{agency_type}"'
+            N_(
+                'agency type: expected one of {valid}, got "{found}"',
+                valid=", ".join(framework.type_ids()),
+                found=agency_type,
+            )
         )
     return template_xlsx(framework, agency_type, "CODE", last_complete_month(today))
 
 
 def agency_submissions(actor: Actor, dataset: Dataset, code: str) -> pd.DataFrame:
     """Every version an agency has uploaded, newest first."""
-    require_for(actor, Permission.SEE_AGENCY, code, f"see the uploads of agency {code}")
+    require_for(
+        actor, Permission.SEE_AGENCY, code, N_("see the uploads of agency {code}", code=code)
+    )
     subs = dataset.submissions
     return subs[subs["agency_code"] == code].sort_values("id", ascending=False)

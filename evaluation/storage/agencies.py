@@ -7,6 +7,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from evaluation.audit import AuditAction
 from evaluation.errors import StorageError
+from evaluation.i18n import N_
 from evaluation.storage.audit import append
 from evaluation.storage.models import Agency
 
@@ -54,7 +55,7 @@ def set_agency_active(engine: Engine, code: str, active: bool, actor: str) -> No
             update(Agency).where(Agency.code == code).values(active=active)
         ).rowcount
         if not changed:
-            raise StorageError(f'there is no agency "{code}"')
+            raise StorageError(N_('there is no agency "{code}"', code=code))
         action = AuditAction.AGENCY_ENABLE if active else AuditAction.AGENCY_DISABLE
         append(conn, actor, action, {"code": code})
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from evaluation.audit import AuditAction
 from evaluation.errors import StorageError
+from evaluation.i18n import N_
 from evaluation.storage.audit import append
 from evaluation.storage.models import PublishedEvaluation, utcnow
 
@@ -85,7 +86,7 @@ def add_published(
     except IntegrityError as exc:
         # Only the uniqueness of the chain can refuse this insert: someone else got there first.
         raise PublishedMeanwhileError(
-            f"{record['period']} was published by someone else meanwhile"
+            N_("{period} was published by someone else meanwhile", period=record["period"])
         ) from exc
     return int(new_id)
 

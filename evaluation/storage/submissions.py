@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from evaluation.audit import AuditAction
 from evaluation.errors import StorageError
+from evaluation.i18n import N_
 from evaluation.storage.audit import append
 from evaluation.storage.models import Agency, PublishedEvaluation, Submission, utcnow
 
@@ -65,8 +66,11 @@ def commit_figures(
         except (IntegrityError, OperationalError) as exc:
             if attempt == RETRIES - 1:
                 raise StorageError(
-                    f"could not store the upload after {RETRIES} attempts: "
-                    f"{type(exc.orig).__name__}"
+                    N_(
+                        "could not store the upload after {attempts} attempts: {error}",
+                        attempts=RETRIES,
+                        error=type(exc.orig).__name__,
+                    )
                 ) from exc
     raise AssertionError("unreachable")
 
@@ -82,7 +86,7 @@ def _commit(
     ids = dict(conn.execute(select(Agency.code, Agency.id)).all())
     unknown = sorted(set(figures["agency_code"]) - set(ids))
     if unknown:
-        raise StorageError(f"unknown agency code {', '.join(map(str, unknown))}")
+        raise StorageError(N_("unknown agency code {codes}", codes=", ".join(map(str, unknown))))
     keys = [(ids[c], p) for c, p in zip(figures["agency_code"], figures["period"], strict=True)]
     _wait_for_agency_months(conn, keys)
     agency_ids = sorted({a for a, _ in keys})
@@ -287,7 +291,7 @@ def restore(engine: Engine, submission_id: int, actor: str) -> int:
             .first()
         )
         if old is None:
-            raise StorageError(f"no submission with id {submission_id}")
+            raise StorageError(N_("no submission with id {id}", id=submission_id))
         figures = _parse_figures(old["figures"])
     frame = pd.DataFrame([{"agency_code": old["code"], "period": old["period"], **figures}])
     meta = UploadMeta(
