@@ -7,7 +7,7 @@ from evaluation.ui import server
 
 if __name__ == "__main__":  # Streamlit runs the page script as __main__
     from evaluation.i18n import _
-    from evaluation.ui import account_pages, pages, state
+    from evaluation.ui import account_pages, frontend_words, pages, state
 
     state.keep_choices()  # before any widget: choices made on other pages outlive this run
     state.use_language(None)  # the tab's or the office's language, until the reader is known
@@ -18,6 +18,7 @@ if __name__ == "__main__":  # Streamlit runs the page script as __main__
         layout="wide",
         page_icon=pages.ICON,  # a file of the package: the browser fetches no icon elsewhere
     )
+    frontend_words.apply()  # Streamlit's own English words, in the reader's language
     menu = pages.visible(actor, state.has_users(), state.store_is_empty())
     if actor is not None and not account_pages.exchanging():
         account_pages.sidebar(actor)

@@ -23,7 +23,8 @@ TRANSLATORS = {"_", "_n", "N_", "N_n"}
 # A line carrying this comment holds text that is code, not words for people (HTML, JavaScript,
 # a CSS rule, a format pattern); the rules below skip it.
 NOT_TEXT = "i18n: not text"
-WORDS = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")  # two words: a phrase or a sentence
+# Two words apart by a space: a phrase or a sentence (not a path, an icon name or a header).
+WORDS = re.compile(r"[A-Za-z]{2,}[,;:.!?]?\s+[A-Za-z]{2,}")
 LETTERS = re.compile(r"[A-Za-z]{2,}")  # a word, such as a column title or a button label
 # Streamlit calls whose first argument (and these keywords) people read.
 SHOWN = {

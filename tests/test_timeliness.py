@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pytest
 
 from evaluation.analysis.timeliness import deadline, submission_matrix
 
@@ -15,9 +17,28 @@ def at(text: str) -> pd.Timestamp:
 
 
 def test_the_deadline_is_the_day_in_the_following_month() -> None:
-    assert deadline("2026-10", 10) == datetime(2026, 11, 10, 23, 59, 59, tzinfo=UTC)
-    assert deadline("2026-12", 10) == datetime(2027, 1, 10, 23, 59, 59, tzinfo=UTC)
+    beijing = ZoneInfo("Asia/Shanghai")  # the office's zone in the tests (tests/conftest.py)
+    assert deadline("2026-10", 10) == datetime(2026, 11, 10, 23, 59, 59, tzinfo=beijing)
+    assert deadline("2026-12", 10) == datetime(2027, 1, 10, 23, 59, 59, tzinfo=beijing)
     assert deadline("2026-01", 31).day == 28  # February has no 31st
+
+
+def test_the_deadline_day_ends_in_the_offices_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 23:30 in Beijing on the 10th is 15:30 UTC: on time; 00:30 on the 11th is late.
+    assert deadline("2026-10", 10) == datetime(2026, 11, 10, 15, 59, 59, tzinfo=UTC)
+    subs = pd.DataFrame(
+        [
+            ("A", "2026-10", 1, at("2026-11-10 15:30"), "a"),
+            ("B", "2026-10", 1, at("2026-11-10 16:30"), "b"),
+        ],
+        columns=["agency_code", "period", "version", "uploaded_at", "uploaded_by"],
+    )
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    matrix = submission_matrix(subs, ["A", "B"], ["2026-10"], 10, now).set_index("agency_code")
+    assert list(matrix["status"]) == ["on time", "late"]
+    monkeypatch.setenv("TIMEZONE", "UTC")
+    matrix = submission_matrix(subs, ["A", "B"], ["2026-10"], 10, now).set_index("agency_code")
+    assert list(matrix["status"]) == ["on time", "on time"], "in UTC both are on the 10th"
 
 
 def test_each_status_is_recognised() -> None:

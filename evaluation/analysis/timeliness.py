@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from evaluation import i18n
 from evaluation.periods import add_months, year_and_month
 
 # Ids of the statuses (stored in tables that programs read; pages show them in words).
@@ -22,10 +23,11 @@ STATUSES = (ON_TIME, REVISED, LATE, LATE_REVISED, MISSING, NOT_DUE)
 
 
 def deadline(month: str, day: int) -> datetime:
-    """End of the deadline day in the month after `month` (UTC)."""
+    """End of the deadline day in the month after `month`, in the office's zone (`TIMEZONE`):
+    an upload at 23:30 Beijing time on the 10th is on time, though it is the 10th 15:30 UTC."""
     year, number = year_and_month(add_months(month, 1))
     day = min(day, calendar.monthrange(year, number)[1])
-    return datetime(year, number, day, 23, 59, 59, tzinfo=UTC)
+    return datetime(year, number, day, 23, 59, 59, tzinfo=i18n.zone()).astimezone(UTC)
 
 
 def submission_matrix(

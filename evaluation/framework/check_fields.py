@@ -22,7 +22,7 @@ def check_agency_types(c: Checker, value: Any) -> tuple[AgencyType, ...]:
         return ()
     out, seen = [], set[str]()
     for key, body in value.items():
-        type_id = c.identifier(key, path + (str(key),), seen, "agency type")
+        type_id = c.identifier(key, path + (str(key),), seen, "agency_type")
         spec = c.mapping(body, path + (str(key),), "agency_types")
         if type_id and spec is not None:
             out.append(

@@ -56,7 +56,7 @@ def check_headline(
         source = None
         if "city_total_from" in spec:
             source = c.choice(
-                spec["city_total_from"], here + ("city_total_from",), type_ids, "agency type"
+                spec["city_total_from"], here + ("city_total_from",), type_ids, "agency_type"
             )
         label = c.text(spec.get("label"), here + ("label",))
         label_zh = c.text(spec.get("label_zh"), here + ("label_zh",), False)

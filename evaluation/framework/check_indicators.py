@@ -210,7 +210,7 @@ def check_applies_to(
         )
         return None
     for j, item in enumerate(value):
-        c.choice(item, here + ("applies_to", j), type_ids, "agency type")
+        c.choice(item, here + ("applies_to", j), type_ids, "agency_type")
     return tuple(str(v) for v in value)
 
 

@@ -170,7 +170,7 @@ def check_red_lines(
                     above,
                     below,
                     cap,
-                    reason or "red line",
+                    reason or "red line",  # i18n: not text (stored; in the fingerprint)
                     reason_zh,
                 )
             )

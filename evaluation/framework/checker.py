@@ -109,7 +109,7 @@ def expected_number(
 
 # The words a message names a thing with ("unknown {what} ..."): nouns, one per kind of thing.
 WHAT: dict[str, Message] = {
-    "agency type": N_("agency type"),
+    "agency_type": N_("agency type"),
     "aggregation": N_("aggregation"),
     "dimension": N_("dimension"),
     "direction": N_("direction"),

@@ -37,7 +37,7 @@ _SPACES = r"[ \t\r\n]"
 IDENTITY_HEADERS = {
     "agency_code": "agency_code",
     "period": "period",
-    "agency code": "agency_code",
+    "agency code": "agency_code",  # i18n: not text (a heading the importer accepts)
     "机构代码": "agency_code",
     "月份": "period",
     "期间": "period",

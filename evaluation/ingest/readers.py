@@ -48,7 +48,7 @@ def read_table_bytes(
     max_rows: int = MAX_ROWS,
 ) -> pd.DataFrame:
     """Read the bytes of a CSV or XLSX file named `name` as text cells, within the limits."""
-    check_length(name, limits.FILE_NAME, "file name")
+    check_length(name, limits.FILE_NAME, N_("file name"))
     suffix = Path(name).suffix.lower()
     if len(raw) > max_bytes:
         raise InputError(

@@ -24,7 +24,7 @@ FIELDS_COLUMNS = (
     ("label", N_("English name")),
     ("label_zh", N_("Chinese name")),
     ("unit", N_("Unit")),
-    ("at most", N_("At most")),
+    ("at most", N_("At most")),  # i18n: not text (the English heading is the key itself)
     ("description", N_("Description")),
 )
 
@@ -50,13 +50,15 @@ def template_headers(framework: Framework, fields: list[FieldDef]) -> list[str]:
 
 def _comment(f: FieldDef) -> str:
     """The note on a field's heading: its names and unit (and, in Chinese, its code)."""
+    if i18n.is_chinese():
+        return _(
+            "{name} ({unit}), field code: {field}",
+            name=i18n.label(f),
+            unit=unit_word(f.unit),
+            field=f.id,
+        )
     return _(
-        "{label} {label_zh} ({unit})",
-        label=f.label,
-        label_zh=f.label_zh,
-        unit=unit_word(f.unit),
-        name=i18n.label(f),
-        field=f.id,
+        "{label} {label_zh} ({unit})", label=f.label, label_zh=f.label_zh, unit=unit_word(f.unit)
     ).strip()
 
 

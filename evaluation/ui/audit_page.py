@@ -7,41 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from evaluation import i18n
-from evaluation.audit import AuditAction
+from evaluation import audit, i18n
 from evaluation.errors import PermissionDeniedError
-from evaluation.i18n import N_, Message, _
+from evaluation.i18n import _
 from evaluation.services import admin
 from evaluation.ui import admin_page, components, state
-
-# The audit actions in words for people; the ids stay in the log and the CSV file.
-ACTION_WORDS: dict[str, Message] = {
-    AuditAction.LOGIN.value: N_("Signed in"),
-    AuditAction.LOGIN_FAILED.value: N_("Sign-in failed"),
-    AuditAction.LOGOUT.value: N_("Signed out"),
-    AuditAction.SESSION_EXPIRED.value: N_("Session expired"),
-    AuditAction.UPLOAD.value: N_("Figures uploaded"),
-    AuditAction.RESTORE.value: N_("Version restored"),
-    AuditAction.PUBLISH.value: N_("Results published"),
-    AuditAction.FRAMEWORK_SERVED.value: N_("Framework file put in service"),
-    AuditAction.FRAMEWORK_REPLACE.value: N_("Framework file replaced"),
-    AuditAction.FRAMEWORK_RELOAD.value: N_("Framework file reloaded"),
-    AuditAction.AGENCIES_ADD.value: N_("Agencies registered"),
-    AuditAction.AGENCY_DISABLE.value: N_("Agency taken out of the evaluation"),
-    AuditAction.AGENCY_ENABLE.value: N_("Agency brought back into the evaluation"),
-    AuditAction.USER_ADD.value: N_("Account added"),
-    AuditAction.USER_DISABLE.value: N_("Account disabled"),
-    AuditAction.USER_ENABLE.value: N_("Account enabled"),
-    AuditAction.USER_RESET_PASSWORD.value: N_("Password reset"),
-    AuditAction.USER_REHASH.value: N_("Password hash upgraded"),
-    AuditAction.USER_UNLOCK.value: N_("Sign-in locks lifted"),
-}
-
-
-def action_word(action: object) -> str:
-    """An audit action in the reader's words; the id itself when it has none."""
-    word = ACTION_WORDS.get(str(action))
-    return str(action) if word is None else str(word)
 
 
 def _office_day(day: date, end: bool) -> datetime:
@@ -54,7 +24,7 @@ def _table(log: pd.DataFrame) -> None:
     """The log on screen: actions in words, times in the office's zone (ids stay in the data)."""
     shown = log.copy()
     shown["at"] = shown["at"].map(admin_page.time_text)
-    shown["what"] = shown["action"].map(action_word)
+    shown["what"] = shown["action"].map(audit.word)
     titles = {
         "id": _("No."),
         "at": _("Time"),
@@ -81,8 +51,8 @@ def render() -> None:
     left, middle, right = st.columns([2, 1, 1])
     actions = left.multiselect(
         _("Actions"),
-        [a.value for a in AuditAction],
-        format_func=action_word,
+        [a.value for a in audit.AuditAction],
+        format_func=audit.word,
         placeholder=_("every action"),
         key="audit_actions",
     )

@@ -12,7 +12,7 @@ from evaluation import display, i18n
 from evaluation.framework import Framework
 from evaluation.i18n import _
 from evaluation.services import pages
-from evaluation.ui import components
+from evaluation.ui import components, frontend_words
 from evaluation.ui.components import period_label
 
 ROW_HEIGHT = 22  # pixels per agency in the heatmap, so that every name has room
@@ -115,7 +115,9 @@ def render() -> None:
     detail = pages.indicator_detail(ctx.actor, ctx.data, evaluation, chosen)
     heat, values, series = _in_words(ctx.framework, detail, ctx.data.agencies)
     st.subheader(_("Scores, {period}", period=period_label(period)))
-    st.plotly_chart(heatmap(heat, ctx.framework.scale), key="heatmap")
+    st.plotly_chart(
+        heatmap(heat, ctx.framework.scale), config=frontend_words.chart_config(), key="heatmap"
+    )
     left, right = st.columns(2)
     left.subheader(_("Distribution"))
     left.plotly_chart(
@@ -131,6 +133,7 @@ def render() -> None:
             hovertemplate="%{hovertext}<br>%{y:,.3~f}" + components.HOVER_END  # i18n: not text
         )
         .update_layout(showlegend=False, height=360),
+        config=frontend_words.chart_config(),
         key="distribution",
     )
     right.subheader(_("City-wide figures"))
@@ -145,4 +148,4 @@ def render() -> None:
     if series.empty:
         right.info(_("No figures of this indicator are stored yet."))
     else:
-        right.plotly_chart(trend(series), key="trend")
+        right.plotly_chart(trend(series), config=frontend_words.chart_config(), key="trend")

@@ -15,7 +15,7 @@ from evaluation.framework import Framework
 from evaluation.i18n import N_, _, _n
 from evaluation.periods import add_months
 from evaluation.services import publication
-from evaluation.ui import cache, components, page_links, state
+from evaluation.ui import cache, components, frontend_words, page_links, state
 from evaluation.ui.components import period_label
 
 LEADER_COLUMNS = {
@@ -289,7 +289,9 @@ def render() -> None:
         _overdue(view.overdue, ctx.data.agencies)
     left, right = st.columns([1, 2])
     left.subheader(_("Tiers"))
-    left.plotly_chart(_tiers_chart(ctx.framework, view.tiers), key="tiers")
+    left.plotly_chart(
+        _tiers_chart(ctx.framework, view.tiers), config=frontend_words.chart_config(), key="tiers"
+    )
     with right:
         _red_lines(ctx, view.red_lines)
     _blocks(ctx, view)

@@ -18,7 +18,7 @@ from evaluation.permissions import Permission
 from evaluation.scoring.result import Evaluation
 from evaluation.services import profile as agency_profiles
 from evaluation.services import publication
-from evaluation.ui import cache, components, state, submissions_page
+from evaluation.ui import cache, components, frontend_words, state, submissions_page
 from evaluation.ui.components import period_label
 
 
@@ -253,11 +253,13 @@ def _show(
     )
     _standing(profile, period)
     st.info(_summary(ctx.framework, profile))
-    for flag in profile.flags + list(why.tier_reasons):
+    for flag in list(profile.notes) + list(why.tier_reasons):
         st.warning(str(flag), icon=":material/flag:")
     left, right = st.columns(2)
     left.subheader(_("Dimensions"))
-    left.plotly_chart(_radar(ctx.framework, profile), key="radar")
+    left.plotly_chart(
+        _radar(ctx.framework, profile), config=frontend_words.chart_config(), key="radar"
+    )
     if not ctx.actor.may(Permission.EVERY_AGENCY):
         left.caption(
             _n(
@@ -269,7 +271,9 @@ def _show(
             )
         )
     right.subheader(_("Over time"))
-    right.plotly_chart(_over_time(ctx.framework, profile), key="timeline")
+    right.plotly_chart(
+        _over_time(ctx.framework, profile), config=frontend_words.chart_config(), key="timeline"
+    )
     _indicators(ctx.framework, profile)
     st.subheader(_("Submission history"))
     st.dataframe(

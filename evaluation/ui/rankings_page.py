@@ -12,7 +12,7 @@ from evaluation.framework import Framework
 from evaluation.i18n import _
 from evaluation.permissions import Permission
 from evaluation.services import pages, publication
-from evaluation.ui import components, links, state
+from evaluation.ui import components, frontend_words, links, state
 from evaluation.ui.components import period_label
 
 
@@ -110,7 +110,11 @@ def render() -> None:
         on_click="ignore",
     )
     shown = evaluation.table[evaluation.table["agency_code"].isin(table["agency_code"])]
-    st.plotly_chart(components.score_bars(ctx.framework, shown), key="bars")
+    st.plotly_chart(
+        components.score_bars(ctx.framework, shown),
+        config=frontend_words.chart_config(),
+        key="bars",
+    )
 
 
 def _published(ctx: state.Context, period: str) -> None:

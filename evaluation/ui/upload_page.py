@@ -17,7 +17,7 @@ from evaluation.permissions import Permission
 from evaluation.services import uploads
 from evaluation.ui import components, state
 
-ERROR_CELL = "background-color: #f8d7da; color: #842029; font-weight: 600"
+ERROR_CELL = "background-color: #f8d7da; color: #842029; font-weight: 600"  # i18n: not text
 WARNING_CELL = "background-color: #fff3cd"
 CHANGE_WORDS = {"new": N_("new"), "changed": N_("changed"), "removed": N_("removed")}
 STATUS_WORDS = {"current": N_("current"), "superseded": N_("superseded")}

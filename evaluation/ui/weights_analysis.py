@@ -14,7 +14,7 @@ from evaluation.i18n import _
 from evaluation.scoring.normalisers import NORMALISERS
 from evaluation.scoring.result import Evaluation
 from evaluation.services import analysis
-from evaluation.ui import cache, components, state
+from evaluation.ui import cache, components, frontend_words, state
 
 
 def method_name(method: str) -> str:
@@ -149,8 +149,12 @@ def uncertainty_tab(
         column_config=_uncertainty_columns(analysed),
     )
     left, right = st.columns(2)
-    left.plotly_chart(_uncertainty_chart(result), key="u_ranks")
-    right.plotly_chart(_tier_bars(analysed, result), key="u_tiers")
+    left.plotly_chart(
+        _uncertainty_chart(result), config=frontend_words.chart_config(), key="u_ranks"
+    )
+    right.plotly_chart(
+        _tier_bars(analysed, result), config=frontend_words.chart_config(), key="u_tiers"
+    )
 
 
 def sensitivity_tab(ctx: state.Context, analysed: Framework, period: str) -> None:
