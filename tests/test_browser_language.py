@@ -49,7 +49,7 @@ COORDINATOR_PAGES = (
     "weights",
 )
 BEIJING = ZoneInfo("Asia/Shanghai")
-TABLES = ("rankings", "indicators", "submissions")  # pages that open on a table
+TABLES = ("rankings", "submissions")  # pages that open on a table
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +154,27 @@ def test_times_are_in_beijing_time(page: Page, default_server: Server) -> None:
     expect(page.get_by_role("gridcell", include_hidden=True).first).to_be_attached()
     cells = page.get_by_role("gridcell", include_hidden=True).all_inner_texts()
     assert stamps & {c.strip() for c in cells}, (sorted(stamps), cells[:12])
+
+
+def test_the_sign_in_page_switches_the_tab_to_english(page: Page, default_server: Server) -> None:
+    goto(page, default_server)
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    with expect_rerun(page):
+        page.get_by_test_id("stButtonGroup").get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username", exact=True).fill("cora")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    with expect_rerun(page):
+        page.get_by_role("button", name="Sign in").click()
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    while not any(c["name"] == "evaluation_session" for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            pytest.fail("the session cookie was never set after signing in", pytrace=False)
+        page.wait_for_timeout(100)
+    page.wait_for_load_state()
+    wait_for_app(page)
+    # The account has no language of its own: the tab's choice holds after signing in.
+    expect(page.get_by_text("Signed in as cora")).to_be_visible()
+    goto(page, default_server, "rankings")
+    expect(page.get_by_role("heading", name="Rankings", level=1)).to_be_visible()
+    screenshot(page, "en-rankings")

@@ -31,6 +31,9 @@ def style_sheet(max_upload_mb: int) -> str:
             f"{UPLOADER} button [data-testid='stMarkdownContainer']::after {{content: {browse}}}",
             f"{INSTRUCTIONS} span {{display: none}}",
             f"{INSTRUCTIONS} > div::after {{content: {limit}; font-size: 0.875rem}}",
+            # Streamlit's own button in Plotly's toolbar, which Plotly's dictionary does not reach.
+            ".js-plotly-plot .plotly .modebar-btn[data-title='Fullscreen']::after "
+            f"{{content: {_css_text(_('Fullscreen'))}}}",
             # "Press Enter to apply": the forms say what their buttons do.
             "[data-testid='InputInstructions'] {display: none}",
         )
