@@ -256,6 +256,8 @@ def money(yuan: float | None) -> str:
     if is_chinese():
         if size >= 1e8:
             return f"{number(value / 1e8, 2)}亿元"
+        if size >= 1e7:  # 1,491.2万元: a headline card has room for five digits or so
+            return f"{number(value / 1e4, 1)}万元"
         if size >= 1e4:
             return f"{number(value / 1e4, 2)}万元"
         return f"{number(value, 0)}元"

@@ -162,7 +162,7 @@ def test_the_sign_in_page_switches_the_tab_to_english(page: Page, default_server
     with expect_rerun(page):
         page.get_by_test_id("stButtonGroup").get_by_text("English", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_label("Username", exact=True).fill("cora")
+    page.get_by_label("Username", exact=True).fill("ada")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     with expect_rerun(page):
         page.get_by_role("button", name="Sign in").click()
@@ -173,8 +173,8 @@ def test_the_sign_in_page_switches_the_tab_to_english(page: Page, default_server
         page.wait_for_timeout(100)
     page.wait_for_load_state()
     wait_for_app(page)
-    # The account has no language of its own: the tab's choice holds after signing in.
-    expect(page.get_by_text("Signed in as cora")).to_be_visible()
+    # The choice made before signing in becomes the account's own.
+    expect(page.get_by_text("Signed in as ada")).to_be_visible()
     goto(page, default_server, "rankings")
     expect(page.get_by_role("heading", name="Rankings", level=1)).to_be_visible()
     screenshot(page, "en-rankings")

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from evaluation import i18n
-from evaluation.services import sessions
+from evaluation.services import sessions, users
 from evaluation.services import store as stored
 from tests.test_ui import PAGES, ROOT, demo_url, empty_url, page, signed_in  # noqa: F401 (fixtures)
 
@@ -126,6 +126,14 @@ def test_the_sign_in_page_is_chinese_with_a_switch_to_english(
     at.text_input(key="sign_in_password").input("not the password")
     at.button[0].click().run()
     assert "Sign-in failed" in at.error[0].value, "the refusal follows the switch"
+    at.text_input(key="sign_in_password").input("a long enough password")
+    at.button[0].click().run()
+    engine = stored.open_store(demo)
+    token, actor = sessions.sign_in(engine, "cora", "a long enough password", datetime.now(UTC))
+    assert actor.language == "en", "the language chosen before signing in is the account's"
+    users.set_language(actor, engine, None)
+    sessions.sign_out(engine, token, datetime.now(UTC))
+    engine.dispose()
 
 
 def test_an_account_keeps_its_own_language(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,14 +49,23 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
-            token, _actor = sessions.sign_in(
+            token, who = sessions.sign_in(
                 state.engine(), username, password, datetime.now(UTC), state.client_address()
             )
         except AuthenticationError as exc:
             st.error(str(exc))
             return
+        _keep_chosen_language(who)
         state.signed_in(token)
         st.rerun()
+
+
+def _keep_chosen_language(who: Actor) -> None:
+    """A language switched to on the sign-in page becomes the account's own: the tab's choice
+    would not outlive the reload that follows signing in."""
+    chosen = state.tab_language()
+    if chosen is not None and chosen != (who.language or i18n.default_language()):
+        users.set_language(who, state.engine(), chosen)
 
 
 def first_admin_page() -> None:

@@ -25,17 +25,20 @@ def style_sheet(max_upload_mb: int) -> str:
     """The rules that put the reader's words in place of Streamlit's English ones."""
     browse = _css_text(_("Choose a file"))
     limit = _css_text(_("At most {size} MB a file", size=max_upload_mb))
+    full = _css_text(_("Fullscreen"))
+    label = f"{UPLOADER} button [data-testid='stMarkdownContainer']"
+    # Streamlit's own button in Plotly's toolbar, which Plotly's dictionary does not reach.
+    modebar = ".js-plotly-plot .plotly .modebar-btn[data-title='Fullscreen']::after"
+    hidden = "{display: none}"  # i18n: not text
     return "\n".join(
         (
-            f"{UPLOADER} button [data-testid='stMarkdownContainer'] p {{display: none}}",
-            f"{UPLOADER} button [data-testid='stMarkdownContainer']::after {{content: {browse}}}",
-            f"{INSTRUCTIONS} span {{display: none}}",
+            f"{label} p {hidden}",
+            f"{label}::after {{content: {browse}}}",
+            f"{INSTRUCTIONS} span {hidden}",
             f"{INSTRUCTIONS} > div::after {{content: {limit}; font-size: 0.875rem}}",
-            # Streamlit's own button in Plotly's toolbar, which Plotly's dictionary does not reach.
-            ".js-plotly-plot .plotly .modebar-btn[data-title='Fullscreen']::after "
-            f"{{content: {_css_text(_('Fullscreen'))}}}",
+            f"{modebar} {{content: {full}}}",
             # "Press Enter to apply": the forms say what their buttons do.
-            "[data-testid='InputInstructions'] {display: none}",
+            f"[data-testid='InputInstructions'] {hidden}",
         )
     )
 
