@@ -147,7 +147,8 @@ def test_the_rankings_download_as_csv(page: Page, demo_server: Server) -> None:
     ) and download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].startswith("agency_code,agency_name,agency_type,period,score,rank")
+    # A download for people: headings in the reader's words (English here), one row an agency.
+    assert lines[0].startswith("Agency code,Agency,Type,Period,Score,Rank")
     assert len(lines) == 31
 
 

@@ -171,6 +171,6 @@ def test_files_reach_the_server_only_from_users_who_may_send_them(demo_server: S
         except urllib.error.HTTPError as exc:
             status, text = exc.code, exc.read().decode()
         if refused:
-            assert (status, text) == (403, REFUSED_UPLOAD), who
+            assert (status, text) == (403, str(REFUSED_UPLOAD)), who
         else:  # past the guard: Streamlit's own checks (XSRF, the session) answer
-            assert text != REFUSED_UPLOAD, (who, status)
+            assert text != str(REFUSED_UPLOAD), (who, status)
