@@ -3,6 +3,7 @@ league table and its export, the submissions matrix, indicator details and the f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from evaluation.analysis.timeliness import (
 )
 from evaluation.errors import InputError
 from evaluation.framework import Framework, RedLine
-from evaluation.i18n import N_, Message
+from evaluation.i18n import N_, Message, Text, _
 from evaluation.io.export import score_columns, to_csv, to_xlsx
 from evaluation.periods import PeriodKind, label_of_kind
 from evaluation.permissions import Actor, Permission, require
@@ -277,7 +278,26 @@ def _settings(framework: Framework, indicator_id: str) -> str:
     method = NORMALISERS[norm.method]
     if method.parameters:
         return " → ".join(f"{getattr(norm, key):g}" for key in method.parameters)
-    return norm.scope if method.peer_scope else ""
+    return _yaml_word(norm.scope, SCOPE_WORDS) if method.peer_scope else ""
+
+
+# Values of the framework file in words for a Chinese reader; an English reader sees them as the
+# file writes them.
+DIRECTION_WORDS = {"higher": N_("higher is better"), "lower": N_("lower is better")}
+SCOPE_WORDS = {"type": N_("within the type"), "all": N_("among all agencies")}
+
+
+def _method_words() -> dict[str, Text]:
+    """Each normalisation method's label, by its id."""
+    return {name: method.label for name, method in NORMALISERS.items()}
+
+
+def _yaml_word(value: str, words: Mapping[str, Text]) -> str:
+    """A value of the framework file as the reader reads it: Chinese words with the value
+    itself in brackets (it is what the file says), or the value alone for an English reader."""
+    if not i18n.is_chinese() or value not in words:
+        return value
+    return _("{words} ({value})", words=words[value], value=value)
 
 
 def framework_tree(actor: Actor, framework: Framework) -> pd.DataFrame:
@@ -289,8 +309,8 @@ def framework_tree(actor: Actor, framework: Framework) -> pd.DataFrame:
         {
             "dimension": i18n.label(dim),
             "indicator": i18n.label(ind),
-            "direction": ind.direction,
-            "normalise": ind.normalise.method,
+            "direction": _yaml_word(ind.direction, DIRECTION_WORDS),
+            "normalise": _yaml_word(ind.normalise.method, _method_words()),
             "goalposts / scope": _settings(framework, ind.id),  # i18n: not text (column ids)
             "applies to": display.listing(  # i18n: not text
                 [display.type_label(framework, t) for t in ind.applies_to or ()] or every_type
