@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint chromium bench demo messages clean
+.PHONY: run test lint chromium fonts bench demo messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ lint: $(STAMP)
 chromium:
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei)
 
-test: lint chromium
+# The bulletin and letters embed a Song face for text and a bold sans face for titles;
+# `pdftoppm` (poppler-utils) renders their pages to PNG for the docs.
+fonts:
+	test -f /usr/share/fonts/truetype/arphic/uming.ttc -a -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc -a -x /usr/bin/pdftoppm || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming fonts-wqy-zenhei poppler-utils)
+
+test: lint chromium fonts
 	$(BIN)/python -m pytest
 
 # Extract every message from the code into the catalogs (evaluation/locale) and list what
@@ -38,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_upload.py
 	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
+	$(BIN)/python benchmarks/bench_reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,9 @@ class AuditAction(StrEnum):
     USER_RESET_PASSWORD = "user.reset_password"
     USER_REHASH = "user.rehash"
     USER_UNLOCK = "user.unlock"
+    BULLETIN_MADE = "document.bulletin"
+    LETTER_MADE = "document.letter"
+    LETTERS_MADE = "document.letters"
 
 
 # Each action in words for people (the ids stay in the data).
@@ -53,6 +56,9 @@ WORDS: dict[AuditAction, Message] = {
     AuditAction.USER_RESET_PASSWORD: N_("Password reset"),
     AuditAction.USER_REHASH: N_("Password hash upgraded"),
     AuditAction.USER_UNLOCK: N_("Sign-in locks lifted"),
+    AuditAction.BULLETIN_MADE: N_("Bulletin made"),
+    AuditAction.LETTER_MADE: N_("Feedback letter made"),
+    AuditAction.LETTERS_MADE: N_("Feedback letters made"),
 }
 
 

@@ -41,6 +41,10 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("XLSX_MAX_ROWS", "200000", "rows a sheet may hold, blank ones included, and its highest row"),
     ("XLSX_MAX_COLUMNS", "1000", "the highest column a sheet may use"),
     ("XLSX_MAX_SHARED_STRINGS", "1000000", "different texts an XLSX upload may hold"),
+    ("OFFICE_NAME", "Y市反诈联席办", "the office's name on bulletins and letters (Chinese)"),
+    ("OFFICE_NAME_EN", "Y City Joint Anti-Fraud Office", "the office's name in English documents"),
+    ("DOCUMENT_MARKING", "内部资料", "the marking printed on bulletins and letters (Chinese)"),
+    ("DOCUMENT_MARKING_EN", "Internal", "the marking printed on English documents"),
 )
 
 
