@@ -22,7 +22,17 @@ from evaluation.permissions import (
     require,
     require_for,
 )
-from evaluation.services import admin, analysis, demo, pages, profile, publication, uploads, users
+from evaluation.services import (
+    admin,
+    analysis,
+    bulletin,
+    demo,
+    pages,
+    profile,
+    publication,
+    uploads,
+    users,
+)
 from evaluation.services import store as stored
 from evaluation.ui import pages as ui_pages
 
@@ -138,3 +148,45 @@ def test_a_refusal_says_who_and_what() -> None:
     with pytest.raises(PermissionDeniedError, match=r"bk \(agency, BK01\) may not publish"):
         require(Actor("bk", "agency", "BK01"), Permission.PUBLISH, "publish evaluations")
     require(Actor("bk", "agency", "BK01"), Permission.SEE_AGENCY, "see its own profile")
+
+
+# The documents of a publication: the bulletin and every letter for those who publish; one
+# letter for whoever may see published results and that agency.
+DOCUMENTS: dict[str, Callable[[Actor, World], Any]] = {
+    "bulletin": lambda a, w: bulletin.bulletin(a, w.engine, w.framework, "2026-09", fmt="docx"),
+    "letters": lambda a, w: bulletin.letters_zip(a, w.engine, w.framework, "2026-09", fmt="docx"),
+    "own letter": lambda a, w: bulletin.letter(
+        a, w.engine, w.framework, "2026-09", a.agency or "BK01", fmt="docx"
+    ),
+    "another's letter": lambda a, w: bulletin.letter(
+        a, w.engine, w.framework, "2026-09", "BK02", fmt="docx"
+    ),
+}
+MAY_MAKE = {
+    "bulletin": {"coordinator", "admin", "console"},
+    "letters": {"coordinator", "admin", "console"},
+    "own letter": {"coordinator", "admin", "console", "agency"},
+    "another's letter": {"coordinator", "admin", "console"},
+}
+
+
+@pytest.fixture(scope="module")
+def published(world: World) -> World:
+    """The world with 2026-09 published (the PUBLISH probe may have published it already)."""
+    if publication.published_league(console(), world.engine, "2026-09") is None:
+        publication.publish(console(), world.engine, world.framework, "2026-09")
+    return world
+
+
+@pytest.mark.parametrize("document", list(DOCUMENTS))
+@pytest.mark.parametrize("role", list(ACTORS))
+def test_documents_are_made_only_for_those_who_may_read_them(
+    published: World, role: str, document: str
+) -> None:
+    actor = ACTORS[role]
+    if role in MAY_MAKE[document]:
+        made = DOCUMENTS[document](actor, published)
+        assert made[:2] == b"PK"  # a Word file, or a ZIP of them
+    else:
+        with pytest.raises(PermissionDeniedError, match=f"^{actor.name} \\({actor.role}"):
+            DOCUMENTS[document](actor, published)
