@@ -109,10 +109,14 @@ def section(part: Section, tier_colours: dict[str, str], styles: Styles) -> list
     flow += [_p(text, styles["body"]) for text in part.paragraphs]
     if part.table is not None:
         flow += [Spacer(1, 3), table(part.table, tier_colours, styles)]
-    for chart in part.charts:
+    for k, chart in enumerate(part.charts):
         png = io.BytesIO(charts.image(chart))
         height = TEXT_WIDTH * charts.HEIGHT / charts.WIDTH
-        flow += [Spacer(1, 4), Image(png, width=TEXT_WIDTH, height=height)]
+        image = [Spacer(1, 4), Image(png, width=TEXT_WIDTH, height=height)]
+        if k == 0 and len(flow) == 1:  # a heading alone at the foot of a page: move it along
+            flow = [KeepTogether([*flow, *image])]
+        else:
+            flow += image
     return flow
 
 
