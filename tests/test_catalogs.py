@@ -79,7 +79,7 @@ CLI_FILES = [
 # Layers whose sentences reach people (tables, explanations, errors) as well as machines.
 CORE_FILES = [
     path
-    for area in ("framework", "ingest", "io", "scoring", "analysis", "services")
+    for area in ("framework", "ingest", "io", "scoring", "analysis", "services", "reports")
     for path in sorted((ROOT / "evaluation" / area).rglob("*.py"))
 ] + [ROOT / "evaluation" / name for name in ("display.py", "errors.py", "accounts.py")]
 ALL_FILES = sorted((ROOT / "evaluation").rglob("*.py"))

@@ -22,6 +22,8 @@ from evaluation.reports import charts
 from evaluation.reports.content import Document, Section, Table
 from evaluation.reports.fonts import WORD_BODY, WORD_TITLE
 
+TABLE_STYLE = "Table Grid"  # i18n: not text (the name of a built-in Word style)
+
 TEXT_WIDTH_CM = 21.0 - 2 * 2.6
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every part's time in the package: the same bytes each time
 
@@ -46,7 +48,7 @@ def _setup(word: WordDocument) -> None:
     _font(word.styles["Title"], WORD_TITLE, 17, bold=True)
     _font(word.styles["Heading 1"], WORD_TITLE, 16, bold=True)
     _font(word.styles["Heading 2"], WORD_TITLE, 12.5, bold=True)
-    _font(word.styles["Table Grid"], WORD_BODY, 9)
+    _font(word.styles[TABLE_STYLE], WORD_BODY, 9)
 
 
 def _repeat_header(table: WordTable) -> None:
@@ -75,7 +77,7 @@ def _tint(colour: str, keep: float = 0.35) -> str:
 def table(word: WordDocument, content: Table, tier_colours: dict[str, str]) -> WordTable:
     """A Word table with a repeated header row and tier cells shaded."""
     grid = word.add_table(rows=1 + len(content.rows), cols=len(content.columns))
-    grid.style = word.styles["Table Grid"]
+    grid.style = word.styles[TABLE_STYLE]
     for k, text in enumerate(content.columns):
         cell = grid.rows[0].cells[k]
         cell.text = text
