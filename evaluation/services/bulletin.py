@@ -32,6 +32,7 @@ from evaluation.scoring.texts import period_text
 from evaluation.services.profile import PEER_GROUP_MINIMUM
 from evaluation.services.publication import published_reasons
 from evaluation.settings import setting
+from evaluation.storage import accounts as account_store
 from evaluation.storage import audit
 from evaluation.storage import publications as publication_store
 from evaluation.storage import state as state_store
@@ -112,8 +113,12 @@ def letter_files(
     marking: str | None = None,
     languages: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
-    """Every agency's letter by file name; `languages` gives an agency's own language."""
+    """Every agency's letter by file name, each in its agency's own language where an agency
+    user of it chose one (`languages`, read from the accounts when None; `{}` puts every letter
+    in `language`), else in `language`."""
     require(actor, Permission.PUBLISH, N_("make every agency's feedback letter"))
+    if languages is None:
+        languages = account_store.agency_languages(engine)
     sources = _sources(engine, framework, period, publication)
     evaluation = published_evaluation(sources)
     files = {}
@@ -164,9 +169,10 @@ def letters_zip(
 
 
 def file_name(period: str, kind: Literal["bulletin", "letters"], fmt: str) -> str:
-    """The file name a download or the command line offers."""
-    extension = "zip" if kind == "letters" else fmt
-    return f"{kind}-{parse_period(period).label}.{extension}"
+    """The file name a download or the command line offers: bulletin-2026-10.pdf,
+    letters-2026-10-pdf.zip (the ZIPs of PDF and of Word letters apart)."""
+    label = parse_period(period).label
+    return f"letters-{label}-{fmt}.zip" if kind == "letters" else f"bulletin-{label}.{fmt}"
 
 
 def _render(document: Document, fmt: str) -> bytes:

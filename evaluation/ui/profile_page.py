@@ -18,7 +18,7 @@ from evaluation.permissions import Permission
 from evaluation.scoring.result import Evaluation
 from evaluation.services import profile as agency_profiles
 from evaluation.services import publication
-from evaluation.ui import cache, components, frontend_words, state, submissions_page
+from evaluation.ui import cache, components, documents, frontend_words, state, submissions_page
 from evaluation.ui.components import period_label
 
 
@@ -252,6 +252,7 @@ def _show(
         )
     )
     _standing(profile, period)
+    documents.own_letter(ctx, period, why.agency_code, profile.standing)
     st.info(_summary(ctx.framework, profile))
     for flag in list(profile.notes) + list(why.tier_reasons):
         st.warning(str(flag), icon=":material/flag:")

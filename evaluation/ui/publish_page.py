@@ -11,7 +11,7 @@ from evaluation.i18n import _
 from evaluation.scoring.result import Evaluation
 from evaluation.services import pages, publication
 from evaluation.services.publication import Comparison
-from evaluation.ui import components, state
+from evaluation.ui import components, documents, state
 
 SURE = "publish_sure"  # the confirmation checkbox
 OUTCOME = "publish_outcome"  # what the last click did, shown once on the run it causes
@@ -104,8 +104,8 @@ def _draft(ctx: state.Context, evaluation: Evaluation) -> None:
     )
 
 
-def _published(ctx: state.Context) -> None:
-    """Every publication, newest first, with its time in the office's zone."""
+def _published(ctx: state.Context) -> pd.DataFrame:
+    """Every publication, newest first, with its time in the office's zone; returns them."""
     st.subheader(_("Published"))
     listed = publication.publications(ctx.actor, state.engine())
     moments = pd.to_datetime(listed["published_at"], utc=True)
@@ -125,6 +125,7 @@ def _published(ctx: state.Context) -> None:
             "published_at": st.column_config.Column(_("published at")),
         },
     )
+    return listed
 
 
 def render() -> None:
@@ -171,7 +172,7 @@ def render() -> None:
         args=(ctx, period),
     )
     _show_outcome()
-    _published(ctx)
+    documents.office_documents(ctx, period, _published(ctx))
 
 
 def _moves(ctx: state.Context, moves: pd.DataFrame, evaluation: Evaluation) -> None:
