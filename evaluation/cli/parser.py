@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from evaluation.analysis.weighting import WEIGHTERS
-from evaluation.cli import analysis, scoring, store
+from evaluation.cli import analysis, documents, scoring, store
 from evaluation.cli import users as user_commands
 from evaluation.cli.argparsing import ArgumentParser
 from evaluation.i18n import _
@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--user", default=CONSOLE, help=_("an account recorded as the publisher"))
     publish.add_argument("--indicators", default=framework_file, help=_("framework file"))
     publish.set_defaults(run=store.cmd_publish)
+    documents.add_commands(sub, framework_file, CONSOLE)
 
     def analysis_args(p: argparse.ArgumentParser, samples: int, samples_help: str) -> None:
         data_args(p, files_required=False)

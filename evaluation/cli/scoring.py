@@ -115,6 +115,17 @@ def with_figures(evaluation: Evaluation, source: str | None, verb: str) -> Evalu
 STDOUT = "-"
 
 
+def check_out(out: str | None, force: bool) -> None:
+    """Refuse an `--out` file that is a symbolic link, or that exists without `--force`."""
+    if out is None or out == STDOUT:
+        return
+    path = Path(out)
+    if path.is_symlink():
+        raise InputError(N_("--out: {out} is a symbolic link; name the file itself", out=out))
+    if path.exists() and not force:
+        raise InputError(N_("--out: {out} already exists; add --force to replace it", out=out))
+
+
 def write_out(data: str | bytes, out: str | None, force: bool) -> None:
     """Write to standard output (no `--out`, or `--out -`) or to a new file; an existing file
     is replaced only with `--force`, and a symbolic link is never followed."""
@@ -125,10 +136,7 @@ def write_out(data: str | bytes, out: str | None, force: bool) -> None:
         sys.stdout.buffer.flush()
         return
     path = Path(out)
-    if path.is_symlink():
-        raise InputError(N_("--out: {out} is a symbolic link; name the file itself", out=out))
-    if path.exists() and not force:
-        raise InputError(N_("--out: {out} already exists; add --force to replace it", out=out))
+    check_out(out, force)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(path, flags if force else flags | os.O_EXCL, 0o644)
     with os.fdopen(descriptor, "wb") as file:

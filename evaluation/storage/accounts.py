@@ -176,3 +176,26 @@ def end_session(engine: Engine, token_hash: str, now: datetime) -> None:
             .where(UserSession.token_hash == token_hash, UserSession.ended_at.is_(None))
             .values(ended_at=now)
         )
+
+
+def agency_languages(engine: Engine) -> dict[str, str]:
+    """agency_code -> the language most of the agency's active agency users chose (on a tie,
+    the first by its id); agencies none of whose active users chose one are left out."""
+    query = (
+        select(User.agency_code, User.language, func.count().label("users"))
+        .where(
+            User.role == "agency",
+            User.active.is_(True),
+            User.agency_code.is_not(None),
+            User.language.is_not(None),
+            User.language != "",
+        )
+        .group_by(User.agency_code, User.language)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    chosen: dict[str, tuple[int, str]] = {}
+    for agency, language, count in sorted(rows, key=lambda r: (str(r[0]), str(r[1]))):
+        if agency not in chosen or int(count) > chosen[agency][0]:
+            chosen[str(agency)] = (int(count), str(language))
+    return {agency: language for agency, (_count, language) in chosen.items()}
