@@ -8,13 +8,15 @@ tables and sentences a person reads, on screen and in documents.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 
 from evaluation import i18n
+from evaluation.demo import SYNTHETIC_NOTE
 from evaluation.framework import Framework
-from evaluation.i18n import N_, Message
+from evaluation.i18n import N_, Message, _
 from evaluation.scoring.texts import Bilingual, Lazy
 
 EMPTY = "–"  # what a cell with no value shows
@@ -98,11 +100,28 @@ def readable(
     for column in status_columns:
         if column in out.columns:
             out[column] = out[column].map(status_word)
+    if "note" in out.columns:
+        out["note"] = out["note"].map(stored_note)
     for column in out.columns:
         kind = out[column].dtype
         if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind)):
             out[column] = out[column].astype(object).map(_cell)
     return out
+
+
+# Notes the product itself stores with an upload, in English; read in the reader's language.
+RESTORED = re.compile(r"^restored version (\d+)$")  # i18n: not text (matches a stored note)
+
+
+def stored_note(note: object) -> object:
+    """An upload's note: the ones the product writes (the demo's, a restore's) in the
+    reader's words, any other as its author wrote it."""
+    text = "" if _blank(note) else str(note)
+    if text == SYNTHETIC_NOTE:
+        return _("synthetic demo data (not real figures)")
+    if found := RESTORED.match(text):
+        return _("restored version {version}", version=found.group(1))
+    return note
 
 
 def agency_names(frame: pd.DataFrame) -> pd.DataFrame:

@@ -116,7 +116,7 @@ def own_letter(ctx: state.Context, period: str, agency: str, standing: Standing)
             id=publication,
         )
     )
-    columns = st.columns([1, 1, 3])
+    columns = st.columns([2, 2, 1])
     fmt: Format
     for column, fmt in zip(columns[:2], bulletin.FORMATS, strict=True):
         column.download_button(

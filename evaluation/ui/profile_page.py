@@ -310,7 +310,8 @@ def _indicators(framework: Framework, profile: agency_profiles.Profile) -> None:
                 "weight": display.share,
                 "contribution": lambda v: display.figure(v, 2),
                 "peer_median": display.score,
-            }
+            },
+            na_rep=display.EMPTY,
         ),
         hide_index=True,
         key="indicators",
