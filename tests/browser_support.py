@@ -335,16 +335,21 @@ def sign_in(page: Page, server: Server, username: str, password: str = PASSWORD)
     with expect_rerun(page):
         page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+    wait_for_session_cookie(page)
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+
+
+def wait_for_session_cookie(page: Page) -> None:
+    """After the sign-in form: wait until the server has set the session cookie and brought the
+    browser back to the page, then for that new script run."""
     cookie = "evaluation_session"
     deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
     while not any(c["name"] == cookie for c in page.context.cookies()):
         if time.monotonic() > deadline:
             pytest.fail(f"the {cookie} cookie was never set after signing in", pytrace=False)
         page.wait_for_timeout(100)
-    # The server set the cookie and brought the browser back to the page: a new script run.
     page.wait_for_load_state()
     wait_for_app(page)
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
 
 
 def screenshot(page: Page, name: str) -> Path:

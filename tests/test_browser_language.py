@@ -5,7 +5,6 @@ time."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +14,6 @@ from playwright.sync_api import Page, expect
 
 from tests.browser_support import (
     PASSWORD,
-    RUN_TIMEOUT_MS,
     Server,
     add_accounts,
     expect_rerun,
@@ -23,7 +21,7 @@ from tests.browser_support import (
     screenshot,
     seed_demo,
     start_server,
-    wait_for_app,
+    wait_for_session_cookie,
 )
 from tests.conftest import run_cli
 
@@ -73,13 +71,7 @@ def sign_in_chinese(page: Page, server: Server, username: str) -> None:
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     with expect_rerun(page):
         page.get_by_role("button", name="登录").click()
-    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
-    while not any(c["name"] == "evaluation_session" for c in page.context.cookies()):
-        if time.monotonic() > deadline:
-            pytest.fail("the session cookie was never set after signing in", pytrace=False)
-        page.wait_for_timeout(100)
-    page.wait_for_load_state()
-    wait_for_app(page)
+    wait_for_session_cookie(page)
     expect(page.get_by_text(f"当前用户：{username}")).to_be_visible()
 
 
@@ -172,13 +164,7 @@ def test_the_sign_in_page_switches_the_tab_to_english(page: Page, default_server
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     with expect_rerun(page):
         page.get_by_role("button", name="Sign in").click()
-    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
-    while not any(c["name"] == "evaluation_session" for c in page.context.cookies()):
-        if time.monotonic() > deadline:
-            pytest.fail("the session cookie was never set after signing in", pytrace=False)
-        page.wait_for_timeout(100)
-    page.wait_for_load_state()
-    wait_for_app(page)
+    wait_for_session_cookie(page)
     # The choice made before signing in becomes the account's own.
     expect(page.get_by_text("Signed in as ada")).to_be_visible()
     goto(page, default_server, "rankings")
