@@ -11,7 +11,7 @@ from evaluation.errors import AuthenticationError, EvaluationError
 from evaluation.i18n import _
 from evaluation.permissions import Actor
 from evaluation.services import sessions, users
-from evaluation.ui import server, state
+from evaluation.ui import admin_page, server, state
 
 
 def _post(path: str, code: str = "") -> None:
@@ -129,14 +129,6 @@ def language_switch() -> None:
     )
 
 
-ROLE_WORDS = {
-    "admin": i18n.N_("administrator"),
-    "coordinator": i18n.N_("coordinator"),
-    "agency": i18n.N_("agency user"),
-    "auditor": i18n.N_("auditor"),
-}
-
-
 def _own_language(actor: Actor) -> None:
     """Keep the language the signed-in person chose in the sidebar with their account."""
     users.set_language(actor, state.engine(), st.session_state.get("account_language"))
@@ -145,7 +137,7 @@ def _own_language(actor: Actor) -> None:
 def sidebar(actor: Actor) -> None:
     """Who is signed in, their language and the sign-out button."""
     token = st.session_state.get(state.TOKEN_KEY, "")
-    role = str(ROLE_WORDS.get(actor.role, actor.role))
+    role = admin_page.role_word(actor.role)
     if actor.agency:
         who = _(
             "Signed in as **{name}** ({role}, {agency})",
